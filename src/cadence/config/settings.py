@@ -1,0 +1,116 @@
+"""The server's settings: frozen dataclasses built once from the environment."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Literal
+
+from cadence.engines.base import SamplingParams
+
+EngineName = Literal["hf", "vllm", "trt", "echo"]
+DeployMode = Literal["chat", "tool", "both"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """Network, authentication and lifetime settings."""
+
+    host: str = "0.0.0.0"
+    port: int = 8000
+    api_key: str = ""
+    max_connections: int = 64
+    max_message_bytes: int = 65536
+    max_auth_failures: int = 10
+    auth_window_s: float = 60.0
+    idle_timeout_s: float = 150.0
+    send_timeout_s: float = 10.0
+    ping_interval_s: float = 20.0
+    ping_timeout_s: float = 20.0
+    drain_timeout_s: float = 30.0
+    write_limit_bytes: int = 65536
+    log_level: str = "INFO"
+    log_prompts: bool = False
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LimitSettings:
+    """Per-connection rate limits (0 disables a limit)."""
+
+    max_messages: int = 20
+    message_window_s: float = 60.0
+    max_cancels: int = 20
+    cancel_window_s: float = 60.0
+    max_invalid: int = 20
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SessionSettings:
+    """Session store and prompt budgets."""
+
+    ttl_s: float = 600.0
+    store_max: int = 10000
+    chat_prompt_max_tokens: int = 1500
+    history_max_tokens: int = 3000
+    history_max_messages: int = 256
+    history_retention_pct: int = 66
+    user_utt_max_tokens: int = 500
+    chat_max_out: int = 150
+    followup_prefix: str = "ON THE SCREEN NOW: "
+    check_screen_prefix: str = "MUST CHECK SCREEN:"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChatSettings:
+    """Which chat engine runs, on which model, with which defaults."""
+
+    engine: EngineName = "hf"
+    model: str = ""
+    timeout_s: float = 60.0
+    sampling: SamplingParams = SamplingParams()
+    sanitize_output: bool = True
+    device: str = "auto"
+    dtype: str = "auto"
+    max_batch_size: int = 8
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EchoSettings:
+    """The deterministic ``echo`` engine."""
+
+    tokens_per_second: float = 50.0
+    reply_tokens: int = 40
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the server needs, validated."""
+
+    mode: DeployMode = "chat"
+    models_dir: str = "models"
+    server: ServerSettings = ServerSettings()
+    limits: LimitSettings = LimitSettings()
+    sessions: SessionSettings = SessionSettings()
+    chat: ChatSettings = ChatSettings()
+    echo: EchoSettings = EchoSettings()
+
+    @property
+    def has_chat(self) -> bool:
+        """Whether a chat engine is deployed."""
+        return self.mode in ("chat", "both")
+
+    @property
+    def has_tool(self) -> bool:
+        """Whether a tool model is deployed."""
+        return self.mode in ("tool", "both")
+
+
+__all__ = [
+    "ChatSettings",
+    "DeployMode",
+    "EchoSettings",
+    "EngineName",
+    "LimitSettings",
+    "ServerSettings",
+    "SessionSettings",
+    "Settings",
+]

@@ -1,0 +1,1 @@
+"""Chat engines: one interface, several backends (echo, hf, vllm, trt)."""

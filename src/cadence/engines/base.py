@@ -1,0 +1,171 @@
+"""The ``ChatEngine`` interface every backend implements.
+
+An engine turns a rendered prompt into a stream of text deltas. It owns its
+model, its tokenizer and its worker threads or processes. The server owns
+each request: it consumes :meth:`ChatEngine.generate` from one task and calls
+:meth:`ChatEngine.abort` on every exit path (cancel, barge-in, timeout,
+disconnect). Backend exceptions are translated into :class:`EngineError` at
+this boundary.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator, Sequence
+from typing import Literal, Protocol, runtime_checkable
+
+FinishReason = Literal["stop", "length"]
+
+
+class EngineError(Exception):
+    """The engine failed this request (PROTOCOL.md ``engine_error``).
+
+    The message is safe to log; it never contains the prompt.
+    """
+
+
+class InvalidRequestError(EngineError):
+    """The request itself is unusable (empty prompt, bad parameters)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One message of a prompt to render with the chat template."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SamplingParams:
+    """Fully resolved sampling settings for one request (no ``None``s).
+
+    ``top_k`` 0 means off; ``stop`` holds extra stop strings on top of the
+    model's own end-of-turn markers; ``seed`` makes sampling reproducible.
+    """
+
+    temperature: float = 0.7
+    top_p: float = 1.0
+    top_k: int = 0
+    min_p: float = 0.0
+    repetition_penalty: float = 1.0
+    presence_penalty: float = 0.0
+    frequency_penalty: float = 0.0
+    max_tokens: int = 150
+    stop: tuple[str, ...] = ()
+    seed: int | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GenerationRequest:
+    """One generation: a prompt already rendered by :meth:`PromptTokenizer.render`."""
+
+    request_id: str
+    prompt: str
+    sampling: SamplingParams
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Usage:
+    """Token counts of a finished request."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    cached_prompt_tokens: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Delta:
+    """A piece of a streamed reply.
+
+    ``text`` may be empty (a final delta that only carries the finish). The
+    last delta of a request has ``finish_reason`` and ``usage`` set; no delta
+    follows it. An engine step that produced several tokens yields them as
+    one delta.
+    """
+
+    text: str
+    finish_reason: FinishReason | None = None
+    usage: Usage | None = None
+
+
+@runtime_checkable
+class PromptTokenizer(Protocol):
+    """Tokenizer access the session layer needs (pure and thread-safe)."""
+
+    def count(self, text: str) -> int:
+        """Return the number of tokens ``text`` encodes to (no special tokens)."""
+        ...
+
+    def tail(self, text: str, max_tokens: int) -> str:
+        """Return the end of ``text`` that fits in ``max_tokens`` tokens."""
+        ...
+
+    def render(self, messages: Sequence[ChatMessage]) -> str:
+        """Render messages with the chat template, ready for generation."""
+        ...
+
+    def count_rendered(self, prompt: str) -> int:
+        """Return the token count of a prompt produced by :meth:`render`."""
+        ...
+
+
+class ChatEngine(Protocol):
+    """A streaming chat backend.
+
+    Lifecycle: :meth:`start` once (loads and warms the model), then any number
+    of concurrent :meth:`generate` calls, then :meth:`aclose` once.
+    """
+
+    name: str
+
+    @property
+    def tokenizer(self) -> PromptTokenizer:
+        """The tokenizer matching the model; usable after :meth:`start`."""
+        ...
+
+    async def start(self) -> None:
+        """Load and warm the model. Raises :class:`EngineError` on failure."""
+        ...
+
+    def generate(self, request: GenerationRequest) -> AsyncIterator[Delta]:
+        """Stream the reply to ``request``.
+
+        Safe to cancel: closing or cancelling the iterator aborts the engine
+        request. Request ids must be unique among running requests.
+
+        Raises:
+            InvalidRequestError: the prompt is empty or unusable.
+            EngineError: the backend failed.
+        """
+        ...
+
+    async def abort(self, request_id: str) -> None:
+        """Stop ``request_id`` and free its resources.
+
+        Idempotent; a no-op for unknown or finished ids. After it returns,
+        :meth:`running_requests` no longer counts the request.
+        """
+        ...
+
+    def running_requests(self) -> int:
+        """The number of requests the engine is working on now."""
+        ...
+
+    async def aclose(self) -> None:
+        """Abort everything and release the model. Idempotent."""
+        ...
+
+
+__all__ = [
+    "ChatEngine",
+    "ChatMessage",
+    "Delta",
+    "EngineError",
+    "FinishReason",
+    "GenerationRequest",
+    "InvalidRequestError",
+    "PromptTokenizer",
+    "SamplingParams",
+    "Usage",
+]

@@ -1,0 +1,158 @@
+"""The ``echo`` engine: deterministic replies for protocol tests and load.
+
+PROTOCOL.md section 9: the tokenizer splits on whitespace; the reply is the
+current user content's words cycled to ``reply_tokens`` tokens (``"echo"``
+when there are none), the first without a leading space and the rest as
+``" word"``; token i is released at (i+1)/``tokens_per_second`` seconds after
+the start (0 = as fast as possible). It is a named benchmark engine, never a
+fallback for a missing model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import itertools
+from collections.abc import AsyncIterator, Sequence
+
+import orjson
+
+from cadence.engines.base import (
+    ChatMessage,
+    Delta,
+    EngineError,
+    GenerationRequest,
+    InvalidRequestError,
+    Usage,
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EchoConfig:
+    """Speed and length of echo replies."""
+
+    tokens_per_second: float = 50.0
+    reply_tokens: int = 40
+
+
+class EchoTokenizer:
+    """Whitespace tokenizer; prompts render as a JSON list of messages."""
+
+    def count(self, text: str) -> int:
+        """Number of whitespace-separated words."""
+        return len(text.split())
+
+    def tail(self, text: str, max_tokens: int) -> str:
+        """The last ``max_tokens`` words, joined by single spaces."""
+        return " ".join(text.split()[-max_tokens:]) if max_tokens > 0 else ""
+
+    def render(self, messages: Sequence[ChatMessage]) -> str:
+        """Serialise messages; :meth:`count_rendered` and the engine read it back."""
+        return orjson.dumps([[m.role, m.content] for m in messages]).decode()
+
+    def count_rendered(self, prompt: str) -> int:
+        """Words of every message content (system, history, user)."""
+        return sum(self.count(content) for _, content in _messages(prompt))
+
+
+def _messages(prompt: str) -> list[tuple[str, str]]:
+    try:
+        data = orjson.loads(prompt)
+        return [(str(role), str(content)) for role, content in data]
+    except (orjson.JSONDecodeError, TypeError, ValueError):
+        return [("user", prompt)]
+
+
+def reply_words(user_content: str, reply_tokens: int) -> list[str]:
+    """The echo reply's tokens for ``user_content`` (uncapped by max_tokens)."""
+    words = user_content.split() or ["echo"]
+    cycled = list(itertools.islice(itertools.cycle(words), reply_tokens))
+    return [cycled[0], *(" " + word for word in cycled[1:])] if cycled else []
+
+
+class EchoEngine:
+    """A :class:`~cadence.engines.base.ChatEngine` with no model."""
+
+    name = "echo"
+
+    def __init__(self, config: EchoConfig = EchoConfig()) -> None:
+        self._config = config
+        self._tokenizer = EchoTokenizer()
+        self._running: dict[str, asyncio.Event] = {}
+        self._closed = False
+
+    @property
+    def tokenizer(self) -> EchoTokenizer:
+        """The whitespace tokenizer."""
+        return self._tokenizer
+
+    async def start(self) -> None:
+        """Nothing to load."""
+
+    def running_requests(self) -> int:
+        """Requests not yet finished or aborted."""
+        return len(self._running)
+
+    async def abort(self, request_id: str) -> None:
+        """Stop ``request_id`` at its next token; idempotent."""
+        event = self._running.pop(request_id, None)
+        if event is not None:
+            event.set()
+
+    async def aclose(self) -> None:
+        """Abort every request."""
+        self._closed = True
+        for request_id in list(self._running):
+            await self.abort(request_id)
+
+    async def generate(self, request: GenerationRequest) -> AsyncIterator[Delta]:
+        """Stream the echo reply; see the module docstring for its timing.
+
+        Raises:
+            InvalidRequestError: blank prompt or duplicate running id.
+            EngineError: the engine is closed.
+        """
+        if self._closed:
+            raise EngineError("the echo engine is closed")
+        if not request.prompt.strip():
+            raise InvalidRequestError("the prompt is empty")
+        if request.request_id in self._running:
+            raise InvalidRequestError("request_id is already running")
+        messages = _messages(request.prompt)
+        user = next((c for r, c in reversed(messages) if r == "user"), "")
+        prompt_tokens = sum(self._tokenizer.count(c) for _, c in messages)
+        words = reply_words(user, self._config.reply_tokens)
+        limit = request.sampling.max_tokens
+        capped = words[:limit]
+        finish = "length" if len(words) > limit else "stop"
+        aborted = asyncio.Event()
+        self._running[request.request_id] = aborted
+        try:
+            async for delta in self._stream(capped, finish, prompt_tokens, aborted):
+                yield delta
+        finally:
+            self._running.pop(request.request_id, None)
+
+    async def _stream(
+        self, words: list[str], finish: str, prompt_tokens: int, aborted: asyncio.Event
+    ) -> AsyncIterator[Delta]:
+        rate = self._config.tokens_per_second
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        for index, word in enumerate(words):
+            if rate > 0:
+                await asyncio.sleep(max(0.0, start + (index + 1) / rate - loop.time()))
+            else:
+                await asyncio.sleep(0)
+            if aborted.is_set():
+                return
+            if index == len(words) - 1:
+                usage = Usage(prompt_tokens, len(words))
+                yield Delta(word, "length" if finish == "length" else "stop", usage)
+                return
+            yield Delta(word)
+        if not aborted.is_set():
+            yield Delta("", "stop", Usage(prompt_tokens, 0))
+
+
+__all__ = ["EchoConfig", "EchoEngine", "EchoTokenizer", "reply_words"]

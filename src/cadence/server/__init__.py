@@ -1,0 +1,1 @@
+"""The asyncio WebSocket server: handshake, connections, drain (the I/O edge)."""

@@ -1,0 +1,184 @@
+"""The Cadence server: wires settings, engines and connections together.
+
+Lifecycle: :meth:`CadenceServer.start` loads the engines (``/readyz`` says
+503 meanwhile) and opens the socket; :meth:`CadenceServer.drain` refuses new
+work, lets running turns finish for ``DRAIN_TIMEOUT_S``, cancels the rest
+and closes every connection with 1001; :meth:`CadenceServer.aclose` releases
+the engines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+
+from cadence.config.settings import Settings
+from cadence.engines.base import ChatEngine
+from cadence.server.auth import AuthThrottle
+from cadence.server.connection import ConnectionHandler
+from cadence.server.handshake import Gate, Handshake
+from cadence.server.outbound import Outbound
+from cadence.server.turn_runner import ToolRouter, TurnRunner
+from cadence.session.prompt import PromptBudgets, PromptBuilder
+from cadence.session.store import SessionStore
+from cadence.turns.config import CoreConfig
+from cadence.turns.core import ConnectionCore
+from cadence.turns.effects import TurnEnded
+
+log = logging.getLogger("cadence.server")
+turn_log = logging.getLogger("cadence.turns")
+
+
+class CadenceServer:
+    """One process serving ``/ws`` and the HTTP probes."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        core_config: CoreConfig,
+        chat: ChatEngine | None,
+        tool: ToolRouter | None = None,
+        tool_running: Callable[[], int] | None = None,
+        max_prompt_tokens: int | None = None,
+    ) -> None:
+        self.settings = settings
+        self._core_config = core_config
+        self._chat = chat
+        self._tool = tool
+        self._tool_running = tool_running
+        self._max_prompt_tokens = max_prompt_tokens
+        srv = settings.server
+        self.store = SessionStore(settings.sessions.store_max, settings.sessions.ttl_s)
+        self.gate = Gate(srv.api_key, srv.max_connections, AuthThrottle(srv.max_auth_failures, srv.auth_window_s))
+        self._handshake = Handshake(self.gate, self.stats)
+        self.handlers: set[ConnectionHandler] = set()
+        self._server: Server | None = None
+        self._prompts: PromptBuilder | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+
+    @property
+    def port(self) -> int:
+        """The bound port (useful with port 0)."""
+        assert self._server is not None
+        return int(self._server.sockets[0].getsockname()[1])
+
+    async def start(self) -> None:
+        """Open the socket, then load and warm the engines.
+
+        The socket opens first so ``/healthz`` and ``/readyz`` answer while
+        models load. Raises the engine's error if loading fails.
+        """
+        srv = self.settings.server
+        self._server = await serve(
+            self._handle,
+            srv.host,
+            srv.port,
+            process_request=self._handshake.process_request,
+            process_response=self._handshake.process_response,
+            compression=None,
+            max_size=srv.max_message_bytes,
+            max_queue=16,
+            write_limit=srv.write_limit_bytes,
+            ping_interval=srv.ping_interval_s or None,
+            ping_timeout=srv.ping_timeout_s or None,
+            close_timeout=5,
+            server_header=None,
+        )
+        if self._chat is not None:
+            self.gate.not_ready = {"chat": f"loading the {self._chat.name} engine"}
+            await self._chat.start()
+            sessions = self.settings.sessions
+            budgets = PromptBudgets(
+                sessions.chat_prompt_max_tokens, sessions.user_utt_max_tokens, self._max_prompt_tokens
+            )
+            self._prompts = PromptBuilder(self._chat.tokenizer, budgets)
+        self.gate.not_ready = {}
+        self._sweeper = asyncio.create_task(self._sweep_sessions())
+        log.info("serving on %s:%d (mode=%s)", srv.host, self.port, self.settings.mode)
+
+    async def _sweep_sessions(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(30)
+            self.store.sweep(loop.time())
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        loop = asyncio.get_running_loop()
+        srv = self.settings.server
+        core = ConnectionCore(self._core_config, self.store, self._prompts, loop.time())
+        if self.gate.draining:
+            core.start_draining()
+        outbound = Outbound(ws, send_timeout_s=srv.send_timeout_s, high_water=srv.write_limit_bytes)
+        handler = ConnectionHandler(
+            ws, core, outbound,
+            lambda c, feed: TurnRunner(c, self._chat, self._tool, feed),
+            srv.idle_timeout_s,
+            self._log_turn,
+        )
+        self.handlers.add(handler)
+        try:
+            await handler.run()
+        finally:
+            self.handlers.discard(handler)
+            self.gate.release(ws)
+
+    def _log_turn(self, ended: TurnEnded) -> None:
+        turn_log.info(
+            "turn session=%s request=%s outcome=%s ttft_ms=%s tool_ms=%s total_ms=%.1f "
+            "prompt_tokens=%d completion_tokens=%d",
+            ended.session_id, ended.request_id, ended.outcome, ended.ttft_ms, ended.tool_ms,
+            ended.total_ms, ended.prompt_tokens, ended.completion_tokens,
+        )
+
+    def running_turns(self) -> int:
+        """Turns running on all connections."""
+        return sum(1 for handler in self.handlers if handler.core.running_turn is not None)
+
+    def stats(self) -> dict[str, object]:
+        """The ``/stats`` body."""
+        attached, detached = self.store.counts(asyncio.get_running_loop().time())
+        engines: dict[str, object] = {}
+        if self._chat is not None:
+            engines["chat"] = {"engine": self._chat.name, "running_requests": self._chat.running_requests()}
+        if self._tool_running is not None:
+            engines["tool"] = {"running_requests": self._tool_running()}
+        return {
+            "connections": len(self.handlers),
+            "sessions": {"attached": attached, "detached": detached},
+            "running_turns": self.running_turns(),
+            "engines": engines,
+            "draining": self.gate.draining,
+        }
+
+    async def drain(self) -> None:
+        """Graceful shutdown of connections (see the module docstring)."""
+        self.gate.draining = True
+        for handler in list(self.handlers):
+            handler.core.start_draining()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.server.drain_timeout_s
+        while self.running_turns() and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        for handler in list(self.handlers):
+            handler.feed(handler.core.shutdown)
+        while self.handlers and loop.time() < deadline + 10:
+            await asyncio.sleep(0.05)
+
+    async def aclose(self) -> None:
+        """Stop serving and release engines. Idempotent."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
+            self._sweeper = None
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        if self._chat is not None:
+            await self._chat.aclose()
+
+
+__all__ = ["CadenceServer"]

@@ -1,0 +1,132 @@
+"""Decisions taken before any WebSocket exists: routes, auth, capacity.
+
+``/healthz``, ``/readyz`` and ``/stats`` are answered here; ``/ws`` requests
+are checked in the order of PROTOCOL.md section 1 (draining, auth-failure
+throttle, key, capacity). A request that passes holds a connection slot
+until its handler ends or the handshake fails.
+"""
+
+from __future__ import annotations
+
+import http
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from websockets.asyncio.server import ServerConnection
+from websockets.http11 import Request, Response
+from websockets.protocol import State
+
+from cadence.protocol.codes import ErrorCode
+from cadence.server.auth import AuthThrottle, keys_valid, presented_keys
+from cadence.server.http import error_response, object_response
+
+Status = http.HTTPStatus
+
+
+class Gate:
+    """Shared handshake state: readiness, draining, slots, auth throttle."""
+
+    def __init__(self, api_key: str, max_connections: int, throttle: AuthThrottle) -> None:
+        self._api_key = api_key
+        self._max_connections = max_connections
+        self._throttle = throttle
+        self.slots: set[ServerConnection] = set()
+        self.draining = False
+        self.not_ready: dict[str, str] = {"startup": "models are loading"}
+
+    def _free_stale_slots(self) -> None:
+        for connection in [c for c in self.slots if c.state is State.CLOSED]:
+            self.slots.discard(connection)
+
+    def release(self, connection: ServerConnection) -> None:
+        """Give back the slot of ``connection`` (idempotent)."""
+        self.slots.discard(connection)
+
+    def authorize(self, connection: ServerConnection, request: Request) -> Response | None:
+        """Check the throttle and the key; ``None`` means authorized."""
+        ip = _client_ip(connection)
+        now = time.monotonic()
+        wait = self._throttle.retry_after(ip, now)
+        if wait > 0:
+            return error_response(
+                connection, Status.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMITED,
+                "too many authentication failures; retry later", retry_after=wait,
+            )
+        if not keys_valid(presented_keys(request.path, request.headers.raw_items()), self._api_key):
+            self._throttle.failed(ip, now)
+            return error_response(
+                connection, Status.UNAUTHORIZED, ErrorCode.AUTHENTICATION_FAILED,
+                "authentication required: pass a valid API key with the api_key query "
+                "parameter, the X-API-Key header or Authorization: Bearer",
+            )
+        self._throttle.succeeded(ip)
+        return None
+
+    def admit_websocket(self, connection: ServerConnection, request: Request) -> Response | None:
+        """Run the ``/ws`` checks; on success reserve a slot."""
+        if self.draining:
+            return error_response(
+                connection, Status.SERVICE_UNAVAILABLE, ErrorCode.SERVER_SHUTTING_DOWN,
+                "the server is shutting down", retry_after=5,
+            )
+        rejection = self.authorize(connection, request)
+        if rejection is not None:
+            return rejection
+        self._free_stale_slots()
+        if len(self.slots) >= self._max_connections:
+            return error_response(
+                connection, Status.SERVICE_UNAVAILABLE, ErrorCode.SERVER_AT_CAPACITY,
+                "the server is at capacity; retry with backoff", retry_after=1,
+            )
+        self.slots.add(connection)
+        return None
+
+
+def _client_ip(connection: ServerConnection) -> str:
+    address = connection.remote_address
+    if isinstance(address, tuple) and address:
+        return str(address[0])
+    return "unknown"
+
+
+class Handshake:
+    """``process_request`` / ``process_response`` hooks for ``serve``."""
+
+    def __init__(self, gate: Gate, stats: Callable[[], dict[str, object]]) -> None:
+        self._gate = gate
+        self._stats = stats
+
+    def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        """Answer HTTP routes or vet a ``/ws`` upgrade."""
+        path = urlsplit(request.path).path
+        if path == "/ws":
+            return self._gate.admit_websocket(connection, request)
+        if path == "/healthz":
+            return object_response(connection, Status.OK, {"status": "ok"})
+        if path == "/readyz":
+            return self._readyz(connection)
+        if path == "/stats":
+            rejection = self._gate.authorize(connection, request)
+            return rejection or object_response(connection, Status.OK, self._stats())
+        return object_response(connection, Status.NOT_FOUND, {"status": "not_found", "path": path})
+
+    def _readyz(self, connection: ServerConnection) -> Response:
+        gate = self._gate
+        if gate.draining:
+            body = {"status": "draining", "not_ready": {"server": "draining for shutdown"}}
+            return object_response(connection, Status.SERVICE_UNAVAILABLE, body)
+        if gate.not_ready:
+            body = {"status": "not_ready", "not_ready": dict(gate.not_ready)}
+            return object_response(connection, Status.SERVICE_UNAVAILABLE, body)
+        return object_response(connection, Status.OK, {"status": "ready"})
+
+    def process_response(
+        self, connection: ServerConnection, request: Request, response: Response
+    ) -> None:
+        """Free the slot when the upgrade did not happen."""
+        if response.status_code != Status.SWITCHING_PROTOCOLS:
+            self._gate.release(connection)
+
+
+__all__ = ["Gate", "Handshake"]

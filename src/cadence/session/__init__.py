@@ -1,0 +1,1 @@
+"""Sessions: persona, history, budgets and the session store (pure, no I/O)."""

@@ -1,0 +1,166 @@
+"""Rendering a turn's prompt within the token budgets.
+
+Token counts of stored messages are cached in the history, so fitting a
+prompt costs one tokenizer pass over the rendered prompt in the common case,
+and a second only when the context limit forces dropping history.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from cadence.engines.base import ChatMessage, PromptTokenizer
+from cadence.protocol.codes import ErrorCode
+from cadence.protocol.errors import ProtocolError
+from cadence.session.history import drop_oldest_exchanges
+from cadence.session.state import HistoryEntry, Persona
+
+#: Rough per-message cost of chat-template markup, used only for estimates.
+TEMPLATE_TOKENS_PER_MESSAGE = 8
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PromptBudgets:
+    """Token budgets of PROTOCOL.md section 3, plus the engine's context.
+
+    ``max_prompt_tokens`` is the model length minus the room kept for the
+    reply; ``None`` means unlimited (the echo engine).
+    """
+
+    chat_prompt_max_tokens: int = 1500
+    user_utt_max_tokens: int = 500
+    max_prompt_tokens: int | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class UserContent:
+    """The user content of a turn after truncation."""
+
+    text: str
+    tokens: int
+    truncated: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BuiltPrompt:
+    """A rendered prompt and its exact token count."""
+
+    text: str
+    tokens: int
+    history_used: int
+
+
+def render_system_prompt(chat_prompt: str, personality: str | None, gender: str | None) -> str:
+    """Substitute the ``{personality}`` and ``{gender}`` markers.
+
+    The validator has already rejected markers whose value is missing.
+    """
+    text = chat_prompt
+    if personality is not None:
+        text = text.replace("{personality}", personality)
+    if gender is not None:
+        text = text.replace("{gender}", gender)
+    return text
+
+
+def merge_same_role(entries: Sequence[HistoryEntry]) -> list[ChatMessage]:
+    """Join consecutive messages of one role with a blank line."""
+    merged: list[ChatMessage] = []
+    for entry in entries:
+        if merged and merged[-1].role == entry.role:
+            merged[-1] = ChatMessage(entry.role, merged[-1].content + "\n\n" + entry.content)
+        else:
+            merged.append(ChatMessage(entry.role, entry.content))
+    return merged
+
+
+class PromptBuilder:
+    """Counts, truncates and renders with the chat engine's tokenizer."""
+
+    def __init__(self, tokenizer: PromptTokenizer, budgets: PromptBudgets) -> None:
+        self._tokenizer = tokenizer
+        self._budgets = budgets
+
+    def count(self, text: str) -> int:
+        """Token count of a message body."""
+        return self._tokenizer.count(text)
+
+    def check_system_prompt(self, system_prompt: str, field: str = "chat_prompt") -> int:
+        """Return the token count of a rendered system prompt.
+
+        Raises:
+            ProtocolError: ``prompt_too_long`` when over its budget.
+        """
+        tokens = self._tokenizer.count(system_prompt)
+        limit = self._budgets.chat_prompt_max_tokens
+        if tokens > limit:
+            raise ProtocolError(
+                ErrorCode.PROMPT_TOO_LONG,
+                f"chat_prompt is {tokens} tokens; the limit is {limit}",
+                field=field,
+                details={"tokens": tokens, "limit": limit},
+            )
+        return tokens
+
+    def user_content(self, text: str) -> UserContent:
+        """Cut ``text`` to its last ``user_utt_max_tokens`` tokens if longer."""
+        limit = self._budgets.user_utt_max_tokens
+        tokens = self._tokenizer.count(text)
+        if tokens <= limit:
+            return UserContent(text, tokens, truncated=False)
+        tail = self._tokenizer.tail(text, limit)
+        return UserContent(tail, self._tokenizer.count(tail), truncated=True)
+
+    def build(
+        self, persona: Persona, history: Sequence[HistoryEntry], user: UserContent
+    ) -> BuiltPrompt:
+        """Render system prompt, history and the user content.
+
+        History is dropped oldest exchange first only if the whole prompt
+        would not fit the engine's context.
+
+        Raises:
+            ProtocolError: ``prompt_too_long`` when the prompt cannot fit even
+            with no history.
+        """
+        prompt = self._render(persona, history, user)
+        limit = self._budgets.max_prompt_tokens
+        if limit is None or prompt.tokens <= limit:
+            return prompt
+        overshoot = prompt.tokens - limit
+        kept_tokens = sum(entry.tokens for entry in history) - overshoot
+        kept = drop_oldest_exchanges(history, max(0, kept_tokens - TEMPLATE_TOKENS_PER_MESSAGE))
+        prompt = self._render(persona, kept, user)
+        if prompt.tokens <= limit:
+            return prompt
+        if kept:
+            prompt = self._render(persona, (), user)
+        if prompt.tokens <= limit:
+            return prompt
+        raise ProtocolError(
+            ErrorCode.PROMPT_TOO_LONG,
+            f"the prompt needs {prompt.tokens} tokens even without history; the model allows {limit}",
+            details={"tokens": prompt.tokens, "limit": limit},
+        )
+
+    def _render(
+        self, persona: Persona, history: Sequence[HistoryEntry], user: UserContent
+    ) -> BuiltPrompt:
+        messages: list[ChatMessage] = []
+        if persona.system_prompt is not None:
+            messages.append(ChatMessage("system", persona.system_prompt))
+        entries = [*history, HistoryEntry("user", user.text, user.tokens)]
+        messages.extend(merge_same_role(entries))
+        text = self._tokenizer.render(messages)
+        return BuiltPrompt(text, self._tokenizer.count_rendered(text), len(history))
+
+
+__all__ = [
+    "BuiltPrompt",
+    "PromptBudgets",
+    "PromptBuilder",
+    "UserContent",
+    "merge_same_role",
+    "render_system_prompt",
+]

@@ -1,0 +1,55 @@
+"""The state of one conversation, kept across turns and connections."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Protocol
+
+from cadence.protocol.frames import Role, Sampling
+
+
+class SessionOwner(Protocol):
+    """The connection a session is attached to."""
+
+    def session_taken_over(self, now: float) -> None:
+        """Called by the store, synchronously, when another connection claims
+        the session: end the running turn and close."""
+        ...
+
+
+@dataclasses.dataclass(slots=True)
+class HistoryEntry:
+    """One stored message with its token count, counted once when added."""
+
+    role: Role
+    content: str
+    tokens: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Persona:
+    """What ``start`` set: the rendered system prompt and its inputs."""
+
+    system_prompt: str | None = None
+    personality: str | None = None
+    gender: str | None = None
+
+
+@dataclasses.dataclass(slots=True)
+class Session:
+    """A conversation: persona, history and session-level sampling."""
+
+    session_id: str
+    persona: Persona
+    history: list[HistoryEntry]
+    sampling: Sampling
+    last_active: float
+    owner: SessionOwner | None = None
+
+    @property
+    def history_tokens(self) -> int:
+        """Total tokens of the stored history (from cached counts)."""
+        return sum(entry.tokens for entry in self.history)
+
+
+__all__ = ["HistoryEntry", "Persona", "Session", "SessionOwner"]

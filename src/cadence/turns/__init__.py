@@ -1,0 +1,1 @@
+"""Turns: the per-connection state machine, sans I/O."""

@@ -1,0 +1,157 @@
+"""Checking a turn-starting or session frame before it has any effect.
+
+Each ``plan_*`` function validates everything that can reject the frame
+(mode, prompt budgets, session existence) and returns a plan; applying the
+plan cannot fail. A rejected frame therefore changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from cadence.protocol.codes import ErrorCode
+from cadence.protocol.errors import ProtocolError
+from cadence.protocol.frames import (
+    ClientFrame,
+    FollowupPayload,
+    MessagePayload,
+    Sampling,
+    StartPayload,
+)
+from cadence.session.history import trim_history
+from cadence.session.prompt import BuiltPrompt, PromptBuilder, UserContent, render_system_prompt
+from cadence.session.state import HistoryEntry, Persona, Session
+from cadence.session.store import SessionStore
+from cadence.turns.config import CoreConfig
+
+_CHAT_ONLY_START_FIELDS = ("chat_prompt", "personality", "gender", "sampling")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TurnPlan:
+    """A validated request to run a turn on a session."""
+
+    user: UserContent
+    prompt: BuiltPrompt | None
+    sampling: Sampling
+    wants_toolcall: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StartPlan:
+    """A validated ``start``: the new session state and maybe a turn."""
+
+    persona: Persona
+    history: list[HistoryEntry]
+    sampling: Sampling
+    turn: TurnPlan | None
+
+
+def _error(frame: ClientFrame, code: ErrorCode, message: str, field: str | None = None) -> ProtocolError:
+    return ProtocolError(
+        code, message, field=field, session_id=frame.session_id, request_id=frame.request_id
+    )
+
+
+class Admission:
+    """Validates frames against the mode, the budgets and the store."""
+
+    def __init__(self, config: CoreConfig, store: SessionStore, prompts: PromptBuilder | None) -> None:
+        self._config = config
+        self._store = store
+        self._prompts = prompts
+
+    def count(self, text: str) -> int:
+        """Token count with the chat tokenizer (words without one)."""
+        return self._prompts.count(text) if self._prompts else len(text.split())
+
+    def _user(self, text: str) -> UserContent:
+        if self._prompts is None:
+            return UserContent(text, len(text.split()), truncated=False)
+        return self._prompts.user_content(text)
+
+    def _with_ids(self, frame: ClientFrame, exc: ProtocolError) -> ProtocolError:
+        exc.session_id, exc.request_id = frame.session_id, frame.request_id
+        return exc
+
+    def _turn(self, frame: ClientFrame, persona: Persona, history: list[HistoryEntry],
+              text: str, sampling: Sampling, prefix: str | None = None) -> TurnPlan:
+        user = self._user(text)
+        prompt = None
+        if self._prompts is not None and self._config.mode != "tool":
+            shown = UserContent((prefix or "") + user.text, user.tokens, user.truncated)
+            try:
+                prompt = self._prompts.build(persona, history, shown)
+            except ProtocolError as exc:
+                raise self._with_ids(frame, exc) from None
+        wants_toolcall = self._config.mode != "chat" and prefix is None
+        return TurnPlan(user, prompt, sampling, wants_toolcall)
+
+    def plan_start(self, frame: ClientFrame, payload: StartPayload) -> StartPlan:
+        """Validate a ``start``.
+
+        Raises:
+            ProtocolError: ``mode_unsupported``, ``invalid_message`` (missing
+            ``chat_prompt``) or ``prompt_too_long``.
+        """
+        mode = self._config.mode
+        if mode == "tool":
+            for name in _CHAT_ONLY_START_FIELDS:
+                value = getattr(payload, name)
+                if value is not None and value != Sampling():
+                    raise _error(frame, ErrorCode.MODE_UNSUPPORTED,
+                                 f"{name} needs a chat model; this server runs tool-only", name)
+        elif payload.chat_prompt is None:
+            raise _error(frame, ErrorCode.INVALID_MESSAGE, "chat_prompt is required", "chat_prompt")
+        persona = Persona(None, payload.personality, payload.gender)
+        if payload.chat_prompt is not None and self._prompts is not None:
+            system = render_system_prompt(payload.chat_prompt, payload.personality, payload.gender)
+            try:
+                self._prompts.check_system_prompt(system)
+            except ProtocolError as exc:
+                raise self._with_ids(frame, exc) from None
+            persona = Persona(system, payload.personality, payload.gender)
+        sessions = self._config.sessions
+        entries = [HistoryEntry(m.role, m.content, self.count(m.content)) for m in payload.history]
+        history = trim_history(entries, sessions.history_max_tokens, sessions.history_retention_pct)
+        turn = None
+        if payload.user_utterance:
+            turn = self._turn(frame, persona, history, payload.user_utterance, Sampling())
+        return StartPlan(persona, history, payload.sampling, turn)
+
+    def existing(self, frame: ClientFrame, now: float) -> Session:
+        """Return the frame's session.
+
+        Raises:
+            ProtocolError: ``no_session``.
+        """
+        session = self._store.get(frame.session_id, now)
+        if session is None:
+            raise _error(frame, ErrorCode.NO_SESSION,
+                         "no such session; send start first", "session_id")
+        return session
+
+    def plan_message(self, frame: ClientFrame, payload: MessagePayload, session: Session) -> TurnPlan:
+        """Validate a ``message`` on ``session``.
+
+        Raises:
+            ProtocolError: ``prompt_too_long``.
+        """
+        return self._turn(frame, session.persona, session.history,
+                          payload.user_utterance, payload.sampling)
+
+    def plan_followup(self, frame: ClientFrame, payload: FollowupPayload, session: Session) -> TurnPlan:
+        """Validate a ``followup`` on ``session``.
+
+        Raises:
+            ProtocolError: ``mode_unsupported`` (no chat model) or ``prompt_too_long``.
+        """
+        if self._config.mode == "tool":
+            raise _error(frame, ErrorCode.MODE_UNSUPPORTED,
+                         "followup needs a chat model; this server runs tool-only")
+        prefix = self._config.sessions.followup_prefix
+        return self._turn(frame, session.persona, session.history,
+                          payload.analysis_text, Sampling(), prefix=prefix)
+
+
+__all__ = ["Admission", "StartPlan", "TurnPlan"]

@@ -1,0 +1,368 @@
+"""The sans-I/O core of one connection.
+
+Feed it events (a text frame, an engine delta, a tool decision, a timeout, a
+disconnect), each with the current monotonic time, then :meth:`drain` the
+effects to carry out. It never awaits, never reads a clock and never touches
+a socket. Frames are checked in the order of PROTOCOL.md section 3; a
+rejected frame has no effect beyond its error frame.
+
+A failure inside the core is a bug: the I/O layer calls
+:meth:`ConnectionCore.fail_internal`, which locks the core.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Literal
+
+from cadence.engines.base import Delta
+from cadence.protocol import encode
+from cadence.protocol.codes import ABUSE_ERRORS, CancelReason, CloseCode, ErrorCode
+from cadence.protocol.errors import ProtocolError
+from cadence.protocol.frames import (
+    TURN_STARTING,
+    ClientFrame,
+    Envelope,
+    FollowupPayload,
+    FrameType,
+    MessagePayload,
+    StartPayload,
+)
+from cadence.protocol.validate import parse_envelope, parse_payload
+from cadence.session.prompt import PromptBuilder
+from cadence.session.state import Session
+from cadence.session.store import SessionStore
+from cadence.turns.admission import Admission, StartPlan, TurnPlan
+from cadence.turns.config import CoreConfig
+from cadence.turns.effects import CloseConnection, Effect, SendFrame, StartTurn, TurnSpec
+from cadence.turns.filters import Passthrough
+from cadence.turns.ledger import TurnLedger
+from cadence.turns.ratelimit import RollingWindow
+from cadence.turns.turn import Turn
+
+
+class ConnectionCore:
+    """Protocol and turn logic of one WebSocket connection."""
+
+    def __init__(
+        self, config: CoreConfig, store: SessionStore, prompts: PromptBuilder | None, now: float
+    ) -> None:
+        self.id = uuid.uuid4().hex[:12]
+        self._config = config
+        self._store = store
+        self._admission = Admission(config, store, prompts)
+        self._effects: list[Effect] = []
+        sessions = config.sessions
+        self._ledger = TurnLedger(
+            self._effects,
+            self._admission.count,
+            (sessions.history_max_tokens, sessions.history_retention_pct),
+        )
+        limits = config.limits
+        self._messages = RollingWindow(limits.max_messages, limits.message_window_s)
+        self._cancels = RollingWindow(limits.max_cancels, limits.cancel_window_s)
+        self._invalid = RollingWindow(limits.max_invalid, limits.message_window_s)
+        self._bound: str | None = None
+        self._draining = False
+        self.closed = False
+        self.last_activity = now
+        #: Called when effects appear outside a feed call (a takeover).
+        self.on_wakeup: Callable[[], None] | None = None
+
+    # -- state the I/O layer reads -------------------------------------------------
+
+    @property
+    def running_turn(self) -> Turn | None:
+        """The running turn, if any."""
+        return self._ledger.turn
+
+    @property
+    def session_id(self) -> str | None:
+        """The session this connection is bound to."""
+        return self._bound
+
+    def drain(self) -> list[Effect]:
+        """Return and clear the pending effects, oldest first."""
+        effects = self._effects[:]
+        self._effects.clear()
+        return effects
+
+    # -- client frames ---------------------------------------------------------------
+
+    def receive_binary(self, now: float) -> None:
+        """A binary frame arrived: answer ``invalid_message``."""
+        self._guarded_receive(b"", now)
+
+    def receive_text(self, data: str, now: float) -> None:
+        """A text frame arrived."""
+        self._guarded_receive(data, now)
+
+    def _guarded_receive(self, data: str | bytes, now: float) -> None:
+        if self.closed:
+            return
+        try:
+            frame = self._validate(data)
+            self._dispatch(frame, now)
+        except ProtocolError as exc:
+            self._reject(exc, now)
+
+    def _validate(self, data: str | bytes) -> ClientFrame:
+        envelope = parse_envelope(data)
+        self._check_binding(envelope)
+        turn = self._ledger.turn
+        if envelope.type in TURN_STARTING and turn is not None and turn.request_id == envelope.request_id:
+            raise ProtocolError(
+                ErrorCode.DUPLICATE_REQUEST_ID,
+                "request_id is already used by the running turn",
+                field="request_id",
+                session_id=envelope.session_id,
+                request_id=envelope.request_id,
+            )
+        return parse_payload(envelope, self._config.payload_limits)
+
+    def _check_binding(self, envelope: Envelope) -> None:
+        if self._bound is None:
+            self._bound = envelope.session_id
+        elif envelope.session_id != self._bound:
+            raise ProtocolError(
+                ErrorCode.INVALID_MESSAGE,
+                "this connection is bound to another session_id",
+                field="session_id",
+                session_id=envelope.session_id,
+                request_id=envelope.request_id,
+            )
+
+    def _reject(self, exc: ProtocolError, now: float) -> None:
+        self._effects.append(SendFrame(encode.error_from(exc)))
+        if exc.code not in ABUSE_ERRORS or self._config.limits.max_invalid <= 0:
+            return
+        self._invalid.record(now)
+        if self._invalid.count(now) > self._config.limits.max_invalid:
+            self._close(CloseCode.POLICY_VIOLATION, "too many invalid frames", now)
+
+    def _dispatch(self, frame: ClientFrame, now: float) -> None:
+        kind = frame.type
+        if kind is FrameType.PING:
+            self.last_activity = now
+            self._effects.append(SendFrame(encode.pong_frame(frame.session_id, frame.request_id)))
+        elif kind is FrameType.PONG:
+            self.last_activity = now
+        elif kind is FrameType.START:
+            assert isinstance(frame.payload, StartPayload)
+            self._on_start(frame, frame.payload, now)
+        elif kind is FrameType.MESSAGE or kind is FrameType.FOLLOWUP:
+            self._on_turn_frame(frame, now)
+        elif kind is FrameType.CANCEL:
+            self._on_cancel(frame, now)
+        else:
+            self._on_end(frame, now)
+
+    def _admit(self, frame: ClientFrame, window: RollingWindow, now: float) -> None:
+        """Last checks of a valid frame: draining, then the rate limit."""
+        if self._draining and frame.type in TURN_STARTING:
+            raise ProtocolError(
+                ErrorCode.SERVER_SHUTTING_DOWN, "the server is shutting down",
+                session_id=frame.session_id, request_id=frame.request_id,
+            )
+        self.last_activity = now
+        retry_after = window.retry_after(now)
+        if retry_after > 0:
+            raise ProtocolError(
+                ErrorCode.RATE_LIMITED, "too many frames; slow down",
+                session_id=frame.session_id, request_id=frame.request_id,
+                details={"retry_after_s": round(retry_after, 3)},
+            )
+        window.record(now)
+
+    def _on_start(self, frame: ClientFrame, payload: StartPayload, now: float) -> None:
+        plan = self._admission.plan_start(frame, payload)
+        self._admit(frame, self._messages, now)
+        self._store.claim(frame.session_id, self, now)
+        self._ledger.cancel(CancelReason.BARGE_IN, now)
+        session = Session(frame.session_id, plan.persona, plan.history, plan.sampling, now)
+        self._store.put(session, self, now)
+        if plan.turn is not None:
+            self._begin(frame, session, plan.turn, now)
+        else:
+            self._ack(frame, plan, session)
+
+    def _ack(self, frame: ClientFrame, plan: StartPlan, session: Session) -> None:
+        self._effects.append(
+            SendFrame(
+                encode.ack_frame(
+                    frame.session_id, frame.request_id,
+                    personality=plan.persona.personality, gender=plan.persona.gender,
+                    history_messages=len(session.history), history_tokens=session.history_tokens,
+                )
+            )
+        )
+
+    def _on_turn_frame(self, frame: ClientFrame, now: float) -> None:
+        session = self._admission.existing(frame, now)
+        payload = frame.payload
+        plan = self._plan(frame, session)
+        self._admit(frame, self._messages, now)
+        previous_owner = session.owner
+        self._store.claim(frame.session_id, self, now)
+        self._ledger.cancel(CancelReason.BARGE_IN, now)
+        if previous_owner is not None and previous_owner is not self:
+            try:  # the old owner just recorded its turn: render again
+                plan = self._plan(frame, session)
+            except ProtocolError as exc:
+                self._reject(exc, now)
+                return
+        del payload
+        self._begin(frame, session, plan, now)
+
+    def _plan(self, frame: ClientFrame, session: Session) -> TurnPlan:
+        payload = frame.payload
+        if isinstance(payload, MessagePayload):
+            return self._admission.plan_message(frame, payload, session)
+        assert isinstance(payload, FollowupPayload)
+        return self._admission.plan_followup(frame, payload, session)
+
+    def _begin(self, frame: ClientFrame, session: Session, plan: TurnPlan, now: float) -> None:
+        merged = plan.sampling.over(session.sampling).over(self._config.default_sampling)
+        sanitize = bool(merged.sanitize_output)
+        turn = Turn(
+            session_id=frame.session_id,
+            request_id=frame.request_id,
+            user_text=plan.user.text,
+            truncated=plan.user.truncated,
+            started_at=now,
+            text_filter=self._config.make_sanitizer() if sanitize else Passthrough(),
+            wants_toolcall=plan.wants_toolcall,
+            runs_chat=plan.prompt is not None,
+            prompt_tokens=plan.prompt.tokens if plan.prompt else 0,
+        )
+        self._ledger.begin(turn, session)
+        recent = [e.content for e in session.history if e.role == "user"]
+        spec = TurnSpec(
+            session_id=frame.session_id,
+            request_id=frame.request_id,
+            prompt=plan.prompt.text if plan.prompt else None,
+            sampling=self._config.resolve(merged),
+            tool_history=tuple(recent[-self._config.tool_history_turns :]),
+            tool_utterance=plan.user.text if plan.wants_toolcall else None,
+            deadline=now + self._config.chat_timeout_s,
+        )
+        self._effects.append(StartTurn(spec))
+
+    def _on_cancel(self, frame: ClientFrame, now: float) -> None:
+        self._admit(frame, self._cancels, now)
+        if self._store.get(frame.session_id, now) is not None:
+            self._store.claim(frame.session_id, self, now)
+        if self._ledger.turn is not None:
+            self._ledger.cancel(CancelReason.CLIENT_REQUEST, now)
+            return
+        self._effects.append(
+            SendFrame(
+                encode.cancelled_frame(
+                    frame.session_id, frame.request_id, CancelReason.CLIENT_REQUEST, "", False
+                )
+            )
+        )
+
+    def _on_end(self, frame: ClientFrame, now: float) -> None:
+        self.last_activity = now
+        if self._store.get(frame.session_id, now) is not None:
+            self._store.claim(frame.session_id, self, now)
+        self._ledger.cancel(CancelReason.SESSION_END, now)
+        self._store.forget(frame.session_id)
+        self._effects.append(SendFrame(encode.session_end_frame(frame.session_id, frame.request_id)))
+        self._close(CloseCode.NORMAL, "session ended", now, release=False)
+
+    # -- turn events from the I/O layer -------------------------------------------------
+
+    def toolcall(
+        self,
+        request_id: str,
+        status: Literal["yes", "no"],
+        score: float,
+        raw: list[tuple[str, float]],
+        now: float,
+    ) -> None:
+        """The tool model decided for ``request_id`` (ignored if stale)."""
+        turn = self._ledger.current(request_id)
+        if turn is not None and turn.awaiting_toolcall:
+            self._ledger.toolcall(turn, status, score, raw, now)
+
+    def discard_held(self, request_id: str) -> None:
+        """Drop chat text held for ``request_id`` before its toolcall."""
+        turn = self._ledger.current(request_id)
+        if turn is not None:
+            self._ledger.discard_held(turn)
+
+    def engine_delta(self, request_id: str, delta: Delta, now: float) -> None:
+        """The engine produced text for ``request_id`` (ignored if stale)."""
+        turn = self._ledger.current(request_id)
+        if turn is not None:
+            self._ledger.delta(turn, delta, now)
+
+    def engine_failed(self, request_id: str, message: str, now: float) -> None:
+        """The engine failed ``request_id``: end it with ``engine_error``."""
+        turn = self._ledger.current(request_id)
+        if turn is not None:
+            self._ledger.fail(turn, ErrorCode.ENGINE_ERROR, message, now)
+
+    def turn_timed_out(self, request_id: str, now: float) -> None:
+        """``CHAT_TIMEOUT_S`` passed for ``request_id``."""
+        turn = self._ledger.current(request_id)
+        if turn is not None:
+            self._ledger.fail(
+                turn, ErrorCode.GENERATION_TIMEOUT, "the reply took too long and was stopped", now
+            )
+
+    # -- connection lifecycle ---------------------------------------------------------
+
+    def session_taken_over(self, now: float) -> None:
+        """Another connection claimed our session (called by the store)."""
+        self._ledger.cancel(CancelReason.SESSION_TAKEN_OVER, now)
+        self._close(CloseCode.SESSION_TAKEN_OVER, "session_taken_over", now, release=False)
+        if self.on_wakeup is not None:
+            self.on_wakeup()
+
+    def disconnected(self, now: float) -> None:
+        """The socket is gone: abort the turn, record it, detach the session."""
+        self._ledger.cancel(CancelReason.CLIENT_REQUEST, now, notify=False)
+        self._release(now)
+        self.closed = True
+
+    def start_draining(self) -> None:
+        """Refuse turn-starting frames from now on."""
+        self._draining = True
+
+    def shutdown(self, now: float) -> None:
+        """Drain timeout passed: cancel the running turn, close with 1001."""
+        if not self.closed:
+            self._ledger.cancel(CancelReason.SHUTDOWN, now)
+            self._close(CloseCode.GOING_AWAY, "server shutting down", now)
+
+    def idle_timeout(self, now: float) -> None:
+        """The idle watchdog fired: close with 4000."""
+        if not self.closed:
+            self._close(CloseCode.IDLE_TIMEOUT, "idle_timeout", now)
+
+    def fail_internal(self, now: float) -> None:
+        """A bug broke this connection: end the turn, close 1011, lock."""
+        turn = self._ledger.turn
+        if turn is not None and not turn.ended:
+            try:
+                self._ledger.fail(turn, ErrorCode.INTERNAL_ERROR, "internal error", now)
+            except Exception:  # noqa: BLE001 - best effort while already failing
+                self._ledger.turn = None
+        self._close(CloseCode.INTERNAL_ERROR, "internal error", now)
+
+    def _close(self, code: CloseCode, reason: str, now: float, *, release: bool = True) -> None:
+        if release:
+            self._release(now)
+        self.closed = True
+        self._effects.append(CloseConnection(code, reason))
+
+    def _release(self, now: float) -> None:
+        if self._bound is not None:
+            self._store.release(self._bound, self, now)
+
+
+__all__ = ["ConnectionCore"]

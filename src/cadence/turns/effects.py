@@ -1,0 +1,95 @@
+"""What the connection core asks the I/O layer to do."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from cadence.engines.base import SamplingParams
+from cadence.protocol.codes import CloseCode
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TurnSpec:
+    """Everything the I/O layer needs to run a turn.
+
+    ``prompt`` is ``None`` when no chat engine runs (tool-only mode);
+    ``tool_utterance`` is ``None`` when no toolcall is wanted. ``deadline``
+    is the monotonic time at which the turn times out. ``screen_prompt`` is
+    the prompt to use instead when the tool says "yes" (``both`` mode).
+    """
+
+    session_id: str
+    request_id: str
+    prompt: str | None
+    sampling: SamplingParams
+    tool_history: tuple[str, ...]
+    tool_utterance: str | None
+    deadline: float
+    screen_prompt: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SendFrame:
+    """Send an encoded frame."""
+
+    data: bytes
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SendToken:
+    """Send a ``token`` frame; consecutive ones of a turn may be merged."""
+
+    session_id: str
+    request_id: str
+    text: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StartTurn:
+    """Start running a turn (tool decision and/or chat generation)."""
+
+    spec: TurnSpec
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AbortTurn:
+    """Stop the turn's work and abort its engine request (idempotent)."""
+
+    request_id: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CloseConnection:
+    """Close the WebSocket after everything queued before it is sent."""
+
+    code: CloseCode
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TurnEnded:
+    """A turn produced its terminal frame (for logs and metrics)."""
+
+    session_id: str
+    request_id: str
+    outcome: str
+    total_ms: float
+    ttft_ms: float | None
+    tool_ms: float | None
+    prompt_tokens: int
+    completion_tokens: int
+    sent_chars: int
+
+
+Effect = SendFrame | SendToken | StartTurn | AbortTurn | CloseConnection | TurnEnded
+
+__all__ = [
+    "AbortTurn",
+    "CloseConnection",
+    "Effect",
+    "SendFrame",
+    "SendToken",
+    "StartTurn",
+    "TurnEnded",
+    "TurnSpec",
+]
