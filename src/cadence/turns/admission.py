@@ -19,7 +19,12 @@ from cadence.protocol.frames import (
     StartPayload,
 )
 from cadence.session.history import trim_history
-from cadence.session.prompt import BuiltPrompt, PromptBuilder, UserContent, render_system_prompt
+from cadence.session.prompt import (
+    BuiltPrompt,
+    PromptBuilder,
+    UserContent,
+    render_system_prompt,
+)
 from cadence.session.state import HistoryEntry, Persona, Session
 from cadence.session.store import SessionStore
 from cadence.turns.config import CoreConfig
@@ -35,6 +40,7 @@ class TurnPlan:
     prompt: BuiltPrompt | None
     sampling: Sampling
     wants_toolcall: bool
+    screen_prompt: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -21,24 +21,22 @@ from cadence.protocol import encode
 from cadence.protocol.codes import ABUSE_ERRORS, CancelReason, CloseCode, ErrorCode
 from cadence.protocol.errors import ProtocolError
 from cadence.protocol.frames import (
-    TURN_STARTING,
     ClientFrame,
-    Envelope,
     FollowupPayload,
     FrameType,
     MessagePayload,
     StartPayload,
 )
-from cadence.protocol.validate import parse_envelope, parse_payload
 from cadence.session.prompt import PromptBuilder
 from cadence.session.state import Session
 from cadence.session.store import SessionStore
 from cadence.turns.admission import Admission, StartPlan, TurnPlan
+from cadence.turns.checks import FrameChecks
 from cadence.turns.config import CoreConfig
-from cadence.turns.effects import CloseConnection, Effect, SendFrame, StartTurn, TurnSpec
-from cadence.turns.filters import Passthrough
+from cadence.turns.effects import CloseConnection, Effect, SendFrame, StartTurn
 from cadence.turns.ledger import TurnLedger
 from cadence.turns.ratelimit import RollingWindow
+from cadence.turns.starting import plan_turn
 from cadence.turns.turn import Turn
 
 
@@ -63,8 +61,7 @@ class ConnectionCore:
         self._messages = RollingWindow(limits.max_messages, limits.message_window_s)
         self._cancels = RollingWindow(limits.max_cancels, limits.cancel_window_s)
         self._invalid = RollingWindow(limits.max_invalid, limits.message_window_s)
-        self._bound: str | None = None
-        self._draining = False
+        self._checks = FrameChecks(config.payload_limits)
         self.closed = False
         self.last_activity = now
         #: Called when effects appear outside a feed call (a takeover).
@@ -80,7 +77,7 @@ class ConnectionCore:
     @property
     def session_id(self) -> str | None:
         """The session this connection is bound to."""
-        return self._bound
+        return self._checks.bound
 
     def drain(self) -> list[Effect]:
         """Return and clear the pending effects, oldest first."""
@@ -102,36 +99,11 @@ class ConnectionCore:
         if self.closed:
             return
         try:
-            frame = self._validate(data)
+            turn = self._ledger.turn
+            frame = self._checks.validate(data, turn.request_id if turn else None)
             self._dispatch(frame, now)
         except ProtocolError as exc:
             self._reject(exc, now)
-
-    def _validate(self, data: str | bytes) -> ClientFrame:
-        envelope = parse_envelope(data)
-        self._check_binding(envelope)
-        turn = self._ledger.turn
-        if envelope.type in TURN_STARTING and turn is not None and turn.request_id == envelope.request_id:
-            raise ProtocolError(
-                ErrorCode.DUPLICATE_REQUEST_ID,
-                "request_id is already used by the running turn",
-                field="request_id",
-                session_id=envelope.session_id,
-                request_id=envelope.request_id,
-            )
-        return parse_payload(envelope, self._config.payload_limits)
-
-    def _check_binding(self, envelope: Envelope) -> None:
-        if self._bound is None:
-            self._bound = envelope.session_id
-        elif envelope.session_id != self._bound:
-            raise ProtocolError(
-                ErrorCode.INVALID_MESSAGE,
-                "this connection is bound to another session_id",
-                field="session_id",
-                session_id=envelope.session_id,
-                request_id=envelope.request_id,
-            )
 
     def _reject(self, exc: ProtocolError, now: float) -> None:
         self._effects.append(SendFrame(encode.error_from(exc)))
@@ -159,21 +131,8 @@ class ConnectionCore:
             self._on_end(frame, now)
 
     def _admit(self, frame: ClientFrame, window: RollingWindow, now: float) -> None:
-        """Last checks of a valid frame: draining, then the rate limit."""
-        if self._draining and frame.type in TURN_STARTING:
-            raise ProtocolError(
-                ErrorCode.SERVER_SHUTTING_DOWN, "the server is shutting down",
-                session_id=frame.session_id, request_id=frame.request_id,
-            )
+        self._checks.admit(frame, window, now)
         self.last_activity = now
-        retry_after = window.retry_after(now)
-        if retry_after > 0:
-            raise ProtocolError(
-                ErrorCode.RATE_LIMITED, "too many frames; slow down",
-                session_id=frame.session_id, request_id=frame.request_id,
-                details={"retry_after_s": round(retry_after, 3)},
-            )
-        window.record(now)
 
     def _on_start(self, frame: ClientFrame, payload: StartPayload, now: float) -> None:
         plan = self._admission.plan_start(frame, payload)
@@ -200,7 +159,6 @@ class ConnectionCore:
 
     def _on_turn_frame(self, frame: ClientFrame, now: float) -> None:
         session = self._admission.existing(frame, now)
-        payload = frame.payload
         plan = self._plan(frame, session)
         self._admit(frame, self._messages, now)
         previous_owner = session.owner
@@ -212,7 +170,6 @@ class ConnectionCore:
             except ProtocolError as exc:
                 self._reject(exc, now)
                 return
-        del payload
         self._begin(frame, session, plan, now)
 
     def _plan(self, frame: ClientFrame, session: Session) -> TurnPlan:
@@ -223,30 +180,8 @@ class ConnectionCore:
         return self._admission.plan_followup(frame, payload, session)
 
     def _begin(self, frame: ClientFrame, session: Session, plan: TurnPlan, now: float) -> None:
-        merged = plan.sampling.over(session.sampling).over(self._config.default_sampling)
-        sanitize = bool(merged.sanitize_output)
-        turn = Turn(
-            session_id=frame.session_id,
-            request_id=frame.request_id,
-            user_text=plan.user.text,
-            truncated=plan.user.truncated,
-            started_at=now,
-            text_filter=self._config.make_sanitizer() if sanitize else Passthrough(),
-            wants_toolcall=plan.wants_toolcall,
-            runs_chat=plan.prompt is not None,
-            prompt_tokens=plan.prompt.tokens if plan.prompt else 0,
-        )
+        turn, spec = plan_turn(self._config, frame, session, plan, now)
         self._ledger.begin(turn, session)
-        recent = [e.content for e in session.history if e.role == "user"]
-        spec = TurnSpec(
-            session_id=frame.session_id,
-            request_id=frame.request_id,
-            prompt=plan.prompt.text if plan.prompt else None,
-            sampling=self._config.resolve(merged),
-            tool_history=tuple(recent[-self._config.tool_history_turns :]),
-            tool_utterance=plan.user.text if plan.wants_toolcall else None,
-            deadline=now + self._config.chat_timeout_s,
-        )
         self._effects.append(StartTurn(spec))
 
     def _on_cancel(self, frame: ClientFrame, now: float) -> None:
@@ -331,7 +266,7 @@ class ConnectionCore:
 
     def start_draining(self) -> None:
         """Refuse turn-starting frames from now on."""
-        self._draining = True
+        self._checks.draining = True
 
     def shutdown(self, now: float) -> None:
         """Drain timeout passed: cancel the running turn, close with 1001."""
@@ -350,7 +285,7 @@ class ConnectionCore:
         if turn is not None and not turn.ended:
             try:
                 self._ledger.fail(turn, ErrorCode.INTERNAL_ERROR, "internal error", now)
-            except Exception:  # noqa: BLE001 - best effort while already failing
+            except Exception:
                 self._ledger.turn = None
         self._close(CloseCode.INTERNAL_ERROR, "internal error", now)
 
@@ -361,8 +296,8 @@ class ConnectionCore:
         self._effects.append(CloseConnection(code, reason))
 
     def _release(self, now: float) -> None:
-        if self._bound is not None:
-            self._store.release(self._bound, self, now)
+        if self._checks.bound is not None:
+            self._store.release(self._checks.bound, self, now)
 
 
 __all__ = ["ConnectionCore"]

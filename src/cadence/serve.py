@@ -1,0 +1,97 @@
+"""``cadence serve``: read settings, build engines, serve until a signal.
+
+SIGTERM and SIGINT start a graceful drain (PROTOCOL.md section 6); a second
+signal during the drain is ignored, the drain has its own deadline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+
+from cadence.config.env import ConfigError
+from cadence.config.load import ENGINES, MODES, load_settings
+from cadence.config.settings import Settings
+from cadence.engines.factory import EngineUnavailableError, build_chat_engine
+from cadence.server.app import CadenceServer
+from cadence.turns.config import CoreConfig
+
+log = logging.getLogger("cadence")
+
+
+def _parse(argv: list[str]) -> dict[str, str]:
+    parser = argparse.ArgumentParser(prog="cadence serve", description="Run the Cadence server.")
+    parser.add_argument("--host", help="bind address (HOST, default 0.0.0.0)")
+    parser.add_argument("--port", type=int, help="port (PORT, default 8000)")
+    parser.add_argument("--engine", choices=ENGINES, help="chat engine (INFERENCE_ENGINE, default hf)")
+    parser.add_argument("--mode", choices=MODES, help="deploy mode (DEPLOY_MODE, default chat)")
+    args = parser.parse_args(argv)
+    names = {"host": "HOST", "port": "PORT", "engine": "INFERENCE_ENGINE", "mode": "DEPLOY_MODE"}
+    return {env: str(value) for key, env in names.items() if (value := getattr(args, key)) is not None}
+
+
+def core_config(settings: Settings) -> CoreConfig:
+    """The connection core's view of the settings."""
+    return CoreConfig(
+        mode=settings.mode,
+        limits=settings.limits,
+        sessions=settings.sessions,
+        sampling=settings.chat.sampling,
+        sanitize_output=settings.chat.sanitize_output,
+        chat_timeout_s=settings.chat.timeout_s,
+    )
+
+
+async def run(settings: Settings) -> None:
+    """Serve until SIGTERM/SIGINT, then drain and stop."""
+    chat = build_chat_engine(settings) if settings.has_chat else None
+    server = CadenceServer(settings, core_config(settings), chat)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await server.start()
+        await stop.wait()
+        log.info("signal received: draining for up to %.0fs", settings.server.drain_timeout_s)
+        await server.drain()
+    finally:
+        await server.aclose()
+        log.info("stopped")
+
+
+def _install_loop() -> None:
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a requirement
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+
+def main(argv: list[str]) -> int:
+    """Entry point of ``cadence serve``; returns the exit status."""
+    overrides = _parse(argv)
+    try:
+        settings = load_settings(os.environ, overrides)
+    except ConfigError as exc:
+        print(f"cadence: {exc}", file=sys.stderr)
+        return 2
+    logging.getLogger("websockets").setLevel(logging.WARNING)
+    logging.basicConfig(
+        level=settings.server.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    _install_loop()
+    try:
+        asyncio.run(run(settings))
+    except EngineUnavailableError as exc:
+        print(f"cadence: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+__all__ = ["core_config", "main", "run"]
