@@ -18,7 +18,9 @@ from cadence.config.load import ENGINES, MODES, load_settings
 from cadence.config.settings import Settings
 from cadence.engines.factory import EngineUnavailableError, build_chat_engine
 from cadence.server.app import CadenceServer
+from cadence.sanitize import Sanitizer, SanitizerConfig
 from cadence.turns.config import CoreConfig
+from cadence.turns.filters import FilterFactory
 
 log = logging.getLogger("cadence")
 
@@ -34,9 +36,21 @@ def _parse(argv: list[str]) -> dict[str, str]:
     return {env: str(value) for key, env in names.items() if (value := getattr(args, key)) is not None}
 
 
+def sanitizer_factory(settings: Settings) -> FilterFactory:
+    """One sanitizer config for the process; a fresh sanitizer per turn.
+
+    The server's own prompt markers are stripped if the model echoes them.
+    """
+    sessions = settings.sessions
+    prefixes = tuple(p.strip() for p in (sessions.check_screen_prefix, sessions.followup_prefix) if p.strip())
+    config = SanitizerConfig(control_prefixes=prefixes)
+    return lambda: Sanitizer(config)
+
+
 def core_config(settings: Settings) -> CoreConfig:
     """The connection core's view of the settings."""
     return CoreConfig(
+        make_sanitizer=sanitizer_factory(settings),
         mode=settings.mode,
         limits=settings.limits,
         sessions=settings.sessions,
