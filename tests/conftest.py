@@ -1,8 +1,12 @@
-"""Shared test settings: timeouts scale from one unit (CADENCE_TEST_UNIT)."""
+"""Puts ``tests/`` on ``sys.path`` so test modules can import ``scale``."""
 
 from __future__ import annotations
 
-import os
+import sys
+from pathlib import Path
 
-#: Multiply every timeout in tests by this on slow machines.
-UNIT = float(os.environ.get("CADENCE_TEST_UNIT", "1.0"))
+sys.path.insert(0, str(Path(__file__).parent))
+
+from scale import UNIT  # noqa: E402  (re-exported for conftests that load this file)
+
+__all__ = ["UNIT"]

@@ -19,6 +19,7 @@ from cadence.config.settings import Settings
 from cadence.engines.factory import EngineUnavailableError, build_chat_engine
 from cadence.server.app import CadenceServer
 from cadence.sanitize import Sanitizer, SanitizerConfig
+from cadence.tools.factory import ToolUnavailableError, build_tool_classifier
 from cadence.turns.config import CoreConfig
 from cadence.turns.filters import FilterFactory
 
@@ -63,7 +64,8 @@ def core_config(settings: Settings) -> CoreConfig:
 async def run(settings: Settings) -> None:
     """Serve until SIGTERM/SIGINT, then drain and stop."""
     chat = build_chat_engine(settings) if settings.has_chat else None
-    server = CadenceServer(settings, core_config(settings), chat)
+    tool = build_tool_classifier(settings) if settings.has_tool else None
+    server = CadenceServer(settings, core_config(settings), chat, tool)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -102,10 +104,10 @@ def main(argv: list[str]) -> int:
     _install_loop()
     try:
         asyncio.run(run(settings))
-    except EngineUnavailableError as exc:
+    except (EngineUnavailableError, ToolUnavailableError) as exc:
         print(f"cadence: {exc}", file=sys.stderr)
         return 2
     return 0
 
 
-__all__ = ["core_config", "main", "run"]
+__all__ = ["core_config", "main", "run", "sanitizer_factory"]

@@ -18,6 +18,7 @@ from cadence.config.settings import (
     ServerSettings,
     SessionSettings,
     Settings,
+    ToolSettings,
 )
 from cadence.engines.base import SamplingParams
 
@@ -83,6 +84,23 @@ def _sampling(env: EnvReader, max_out: int) -> SamplingParams:
     )
 
 
+def _tool(env: EnvReader) -> ToolSettings:
+    batch = env.integer("TOOL_MAX_BATCH_SIZE", 0, 0, 1024)
+    delay = env.number("TOOL_MAX_DELAY_MS", -1.0, -1.0, 1000.0)
+    gpu_frac = env.number("TOOL_GPU_FRAC", 0.0, 0.0, 1.0)
+    return ToolSettings(
+        model=env.text("TOOL_MODEL", ""),
+        threshold=env.number("TOOL_DECISION_THRESHOLD", 0.66, 0.0, 1.0),
+        max_length=env.integer("TOOL_MAX_LENGTH", 256, 16),
+        history_tokens=env.integer("TOOL_HISTORY_TOKENS", 128, 0),
+        timeout_s=env.number("TOOL_TIMEOUT_S", 3.0, 0.01),
+        max_batch_size=batch or None,
+        max_delay_ms=None if delay < 0 else delay,
+        device=env.text("TOOL_DEVICE", "auto"),
+        gpu_frac=gpu_frac or None,
+    )
+
+
 def load_settings(environ: Mapping[str, str], overrides: Mapping[str, str] | None = None) -> Settings:
     """Read every setting; ``overrides`` (from CLI flags) win over ``environ``.
 
@@ -113,6 +131,7 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, str] | Non
             tokens_per_second=env.number("ECHO_TOKENS_PER_SECOND", 50.0, 0),
             reply_tokens=env.integer("ECHO_REPLY_TOKENS", 40, 1),
         ),
+        tool=_tool(env),
     )
     if not settings.server.api_key:
         env.problem("TEXT_API_KEY is not set: the server refuses to start without an API key")

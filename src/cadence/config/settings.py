@@ -82,6 +82,24 @@ class EchoSettings:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class ToolSettings:
+    """The screenshot-intent classifier (``tool`` and ``both`` modes).
+
+    ``max_batch_size``/``max_delay_ms`` ``None`` pick per-model-size defaults.
+    """
+
+    model: str = ""
+    threshold: float = 0.66
+    max_length: int = 256
+    history_tokens: int = 128
+    timeout_s: float = 3.0
+    max_batch_size: int | None = None
+    max_delay_ms: float | None = None
+    device: str = "auto"
+    gpu_frac: float | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the server needs, validated."""
 
@@ -92,6 +110,7 @@ class Settings:
     sessions: SessionSettings = SessionSettings()
     chat: ChatSettings = ChatSettings()
     echo: EchoSettings = EchoSettings()
+    tool: ToolSettings = ToolSettings()
 
     @property
     def has_chat(self) -> bool:
@@ -113,4 +132,5 @@ __all__ = [
     "ServerSettings",
     "SessionSettings",
     "Settings",
+    "ToolSettings",
 ]

@@ -21,6 +21,7 @@ from cadence.engines.base import (
     ChatMessage,
     Delta,
     EngineError,
+    FinishReason,
     GenerationRequest,
     InvalidRequestError,
     Usage,
@@ -105,13 +106,8 @@ class EchoEngine:
         for request_id in list(self._running):
             await self.abort(request_id)
 
-    async def generate(self, request: GenerationRequest) -> AsyncIterator[Delta]:
-        """Stream the echo reply; see the module docstring for its timing.
-
-        Raises:
-            InvalidRequestError: blank prompt or duplicate running id.
-            EngineError: the engine is closed.
-        """
+    def _reply(self, request: GenerationRequest) -> tuple[list[str], FinishReason, int]:
+        """Check ``request``; return its reply tokens, finish reason and prompt tokens."""
         if self._closed:
             raise EngineError("the echo engine is closed")
         if not request.prompt.strip():
@@ -123,36 +119,39 @@ class EchoEngine:
         prompt_tokens = sum(self._tokenizer.count(c) for _, c in messages)
         words = reply_words(user, self._config.reply_tokens)
         limit = request.sampling.max_tokens
-        capped = words[:limit]
-        finish = "length" if len(words) > limit else "stop"
+        return words[:limit], "length" if len(words) > limit else "stop", prompt_tokens
+
+    async def generate(self, request: GenerationRequest) -> AsyncIterator[Delta]:
+        """Stream the echo reply; see the module docstring for its timing.
+
+        One generator, no nested one: at unlimited speed this loop is the
+        whole per-token cost of the engine (one event-loop step per token).
+
+        Raises:
+            InvalidRequestError: blank prompt or duplicate running id.
+            EngineError: the engine is closed.
+        """
+        words, finish, prompt_tokens = self._reply(request)
         aborted = asyncio.Event()
         self._running[request.request_id] = aborted
         try:
-            async for delta in self._stream(capped, finish, prompt_tokens, aborted):
-                yield delta
+            rate = self._config.tokens_per_second
+            loop = asyncio.get_running_loop()
+            start = loop.time()
+            last = len(words) - 1
+            sleep = asyncio.sleep
+            for index, word in enumerate(words):
+                await sleep(max(0.0, start + (index + 1) / rate - loop.time()) if rate > 0 else 0)
+                if aborted.is_set():
+                    return
+                if index == last:
+                    yield Delta(word, finish, Usage(prompt_tokens, len(words)))
+                    return
+                yield Delta(word)
+            if not aborted.is_set():
+                yield Delta("", "stop", Usage(prompt_tokens, 0))
         finally:
             self._running.pop(request.request_id, None)
-
-    async def _stream(
-        self, words: list[str], finish: str, prompt_tokens: int, aborted: asyncio.Event
-    ) -> AsyncIterator[Delta]:
-        rate = self._config.tokens_per_second
-        loop = asyncio.get_running_loop()
-        start = loop.time()
-        for index, word in enumerate(words):
-            if rate > 0:
-                await asyncio.sleep(max(0.0, start + (index + 1) / rate - loop.time()))
-            else:
-                await asyncio.sleep(0)
-            if aborted.is_set():
-                return
-            if index == len(words) - 1:
-                usage = Usage(prompt_tokens, len(words))
-                yield Delta(word, "length" if finish == "length" else "stop", usage)
-                return
-            yield Delta(word)
-        if not aborted.is_set():
-            yield Delta("", "stop", Usage(prompt_tokens, 0))
 
 
 __all__ = ["EchoConfig", "EchoEngine", "EchoTokenizer", "reply_words"]

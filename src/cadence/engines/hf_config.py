@@ -30,7 +30,13 @@ class HFEngineConfig:
             model config's ``max_position_embeddings``.
         chat_template: a Jinja chat template overriding the tokenizer's own.
         trust_remote_code: passed to transformers (needed by some models).
-        warmup: run one short generation in :meth:`HFEngine.start`.
+        warmup: run two short generations in :meth:`HFEngine.start`.
+        cpu_threads: intra-op threads for the engine's forward passes on CPU
+            (``torch.set_num_threads`` called on the scheduler thread, which
+            with torch's OpenMP build affects that thread only); ``None``
+            keeps torch's default, one per core. On a CPU shared with other
+            busy threads or processes, fewer threads avoid OpenMP spin-wait
+            stalls that make batched steps many times slower.
     """
 
     model: str
@@ -42,6 +48,7 @@ class HFEngineConfig:
     chat_template: str | None = None
     trust_remote_code: bool = False
     warmup: bool = True
+    cpu_threads: int | None = None
 
     def __post_init__(self) -> None:
         """Check every field at once.
@@ -60,6 +67,10 @@ class HFEngineConfig:
                 (self.dtype not in DTYPES, f"dtype must be one of {', '.join(DTYPES)}"),
                 (self.max_batch_size < 1, "max_batch_size must be >= 1"),
                 (self.prefill_chunk_tokens < 1, "prefill_chunk_tokens must be >= 1"),
+                (
+                    self.cpu_threads is not None and self.cpu_threads < 1,
+                    "cpu_threads must be >= 1",
+                ),
                 (
                     self.max_model_len is not None and self.max_model_len < 2,
                     "max_model_len must be >= 2",

@@ -25,14 +25,10 @@ from transformers import (
 from cadence.engines.base import InvalidRequestError, SamplingParams
 
 
-def _generated_counts(
-    input_ids: torch.Tensor, prompt_length: int, vocab_size: int
-) -> torch.Tensor:
+def _generated_counts(input_ids: torch.Tensor, prompt_length: int, vocab_size: int) -> torch.Tensor:
     """Count each token id of the reply part of ``input_ids``: shape ``[B, V]``."""
     generated = input_ids[:, prompt_length:]
-    counts = torch.zeros(
-        (input_ids.shape[0], vocab_size), dtype=torch.float32, device=input_ids.device
-    )
+    counts = torch.zeros((input_ids.shape[0], vocab_size), dtype=torch.float32, device=input_ids.device)
     if generated.shape[1]:
         counts.scatter_add_(1, generated, torch.ones_like(generated, dtype=torch.float32))
     return counts
@@ -50,9 +46,7 @@ class PresencePenaltyLogitsProcessor(LogitsProcessor):
         self._penalty = penalty
         self._prompt_length = prompt_length
 
-    def __call__(
-        self, input_ids: torch.LongTensor, scores: torch.FloatTensor
-    ) -> torch.FloatTensor:
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
         counts = _generated_counts(input_ids, self._prompt_length, scores.shape[-1])
         return cast(torch.FloatTensor, scores - self._penalty * (counts > 0).to(scores.dtype))
 
@@ -67,9 +61,7 @@ class FrequencyPenaltyLogitsProcessor(LogitsProcessor):
         self._penalty = penalty
         self._prompt_length = prompt_length
 
-    def __call__(
-        self, input_ids: torch.LongTensor, scores: torch.FloatTensor
-    ) -> torch.FloatTensor:
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
         counts = _generated_counts(input_ids, self._prompt_length, scores.shape[-1])
         return cast(torch.FloatTensor, scores - self._penalty * counts.to(scores.dtype))
 
@@ -103,9 +95,7 @@ def _penalties(params: SamplingParams, prompt_length: int) -> LogitsProcessorLis
     if params.presence_penalty:
         processors.append(PresencePenaltyLogitsProcessor(params.presence_penalty, prompt_length))
     if params.frequency_penalty:
-        processors.append(
-            FrequencyPenaltyLogitsProcessor(params.frequency_penalty, prompt_length)
-        )
+        processors.append(FrequencyPenaltyLogitsProcessor(params.frequency_penalty, prompt_length))
     return processors
 
 
@@ -131,9 +121,7 @@ class TokenSampler:
     batch around a request changes.) Not thread-safe: one owner thread.
     """
 
-    def __init__(
-        self, params: SamplingParams, prompt_length: int, device: torch.device
-    ) -> None:
+    def __init__(self, params: SamplingParams, prompt_length: int, device: torch.device) -> None:
         """Build the processors for ``params``; call :func:`check_sampling` first."""
         self.greedy = params.temperature == 0
         self._penalties = _penalties(params, prompt_length)

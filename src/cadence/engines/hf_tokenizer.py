@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from transformers import PreTrainedTokenizerBase
 
-from cadence.engines.base import ChatMessage, EngineError
+from cadence.engines.base import ChatMessage, EngineError, InvalidRequestError
 
 #: End-of-turn markers of common chat templates. One counts as a stop token
 #: for a model when its chat template uses it and it is a single token.
@@ -36,9 +36,7 @@ class HFPromptTokenizer:
     ``prompt_tokens`` the engine reports.
     """
 
-    def __init__(
-        self, tokenizer: PreTrainedTokenizerBase, chat_template: str | None = None
-    ) -> None:
+    def __init__(self, tokenizer: PreTrainedTokenizerBase, chat_template: str | None = None) -> None:
         """Wrap ``tokenizer``; ``chat_template`` overrides the model's own.
 
         Raises:
@@ -81,9 +79,7 @@ class HFPromptTokenizer:
         if max_tokens <= 0:
             return ""
         with self._lock:
-            encoding = self._tokenizer(
-                text, add_special_tokens=False, return_offsets_mapping=True
-            )
+            encoding = self._tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
         offsets: list[tuple[int, int]] = encoding["offset_mapping"]
         index = len(offsets) - max_tokens
         if index <= 0:
@@ -96,15 +92,26 @@ class HFPromptTokenizer:
         return ""
 
     def render(self, messages: Sequence[ChatMessage]) -> str:
-        """Render ``messages`` with the chat template and a generation prompt."""
+        """Render ``messages`` with the chat template and a generation prompt.
+
+        Raises:
+            InvalidRequestError: the template refused the messages (for
+                example roles that do not alternate); the message is the
+                template's own and holds no message content.
+        """
         conversation = [{"role": m.role, "content": m.content} for m in messages]
-        with self._lock:
-            rendered = self._tokenizer.apply_chat_template(
-                conversation,
-                chat_template=self._chat_template,
-                add_generation_prompt=True,
-                tokenize=False,
-            )
+        try:
+            with self._lock:
+                rendered = self._tokenizer.apply_chat_template(
+                    conversation,
+                    chat_template=self._chat_template,
+                    add_generation_prompt=True,
+                    tokenize=False,
+                )
+        except Exception as exc:  # a template's own raise_exception(), usually
+            raise InvalidRequestError(
+                f"the chat template rejected the messages: {type(exc).__name__}: {str(exc)[:200]}"
+            ) from exc
         if not isinstance(rendered, str):  # pragma: no cover - tokenize=False
             raise EngineError("the chat template did not render to text")
         return rendered
@@ -129,9 +136,7 @@ class HFPromptTokenizer:
                 if marker not in str(template):
                     continue
                 token_id = self._tokenizer.convert_tokens_to_ids(marker)
-                if isinstance(token_id, int) and (
-                    self._tokenizer.convert_ids_to_tokens(token_id) == marker
-                ):
+                if isinstance(token_id, int) and (self._tokenizer.convert_ids_to_tokens(token_id) == marker):
                     ids.add(token_id)
         return frozenset(ids)
 

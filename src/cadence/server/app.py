@@ -10,8 +10,8 @@ the engines.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
-from collections.abc import Callable
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 
@@ -21,7 +21,7 @@ from cadence.server.auth import AuthThrottle
 from cadence.server.connection import ConnectionHandler
 from cadence.server.handshake import Gate, Handshake
 from cadence.server.outbound import Outbound
-from cadence.server.turn_runner import ToolRouter, TurnRunner
+from cadence.server.turn_runner import ToolService, TurnRunner
 from cadence.session.prompt import PromptBudgets, PromptBuilder
 from cadence.session.store import SessionStore
 from cadence.turns.config import CoreConfig
@@ -32,6 +32,15 @@ log = logging.getLogger("cadence.server")
 turn_log = logging.getLogger("cadence.turns")
 
 
+def _prompt_limit(chat: ChatEngine, max_out: int) -> int | None:
+    """A started engine's context minus the reply room (``None``: no limit)."""
+    try:
+        context = getattr(chat, "max_model_len", None)
+    except Exception:  # an engine that cannot tell has no known limit
+        return None
+    return max(1, context - max_out) if isinstance(context, int) else None
+
+
 class CadenceServer:
     """One process serving ``/ws`` and the HTTP probes."""
 
@@ -40,15 +49,13 @@ class CadenceServer:
         settings: Settings,
         core_config: CoreConfig,
         chat: ChatEngine | None,
-        tool: ToolRouter | None = None,
-        tool_running: Callable[[], int] | None = None,
+        tool: ToolService | None = None,
         max_prompt_tokens: int | None = None,
     ) -> None:
         self.settings = settings
         self._core_config = core_config
         self._chat = chat
         self._tool = tool
-        self._tool_running = tool_running
         self._max_prompt_tokens = max_prompt_tokens
         srv = settings.server
         self.store = SessionStore(settings.sessions.store_max, settings.sessions.ttl_s)
@@ -87,13 +94,19 @@ class CadenceServer:
             close_timeout=5,
             server_header=None,
         )
+        self.gate.not_ready = {}
         if self._chat is not None:
-            self.gate.not_ready = {"chat": f"loading the {self._chat.name} engine"}
+            self.gate.not_ready["chat"] = f"loading the {self._chat.name} engine"
+        if self._tool is not None:
+            self.gate.not_ready["tool"] = "loading the tool classifier"
+        if self._tool is not None:
+            await self._tool.start()
+            del self.gate.not_ready["tool"]
+        if self._chat is not None:
             await self._chat.start()
             sessions = self.settings.sessions
-            budgets = PromptBudgets(
-                sessions.chat_prompt_max_tokens, sessions.user_utt_max_tokens, self._max_prompt_tokens
-            )
+            limit = self._max_prompt_tokens or _prompt_limit(self._chat, sessions.chat_max_out)
+            budgets = PromptBudgets(sessions.chat_prompt_max_tokens, sessions.user_utt_max_tokens, limit)
             self._prompts = PromptBuilder(self._chat.tokenizer, budgets)
         self.gate.not_ready = {}
         self._sweeper = asyncio.create_task(self._sweep_sessions())
@@ -143,8 +156,12 @@ class CadenceServer:
         engines: dict[str, object] = {}
         if self._chat is not None:
             engines["chat"] = {"engine": self._chat.name, "running_requests": self._chat.running_requests()}
-        if self._tool_running is not None:
-            engines["tool"] = {"running_requests": self._tool_running()}
+        if self._tool is not None:
+            tool_stats = self._tool.stats()
+            engines["tool"] = (
+                dataclasses.asdict(tool_stats) if dataclasses.is_dataclass(tool_stats)
+                and not isinstance(tool_stats, type) else {}
+            )
         return {
             "connections": len(self.handlers),
             "sessions": {"attached": attached, "detached": detached},
@@ -179,6 +196,8 @@ class CadenceServer:
             self._server = None
         if self._chat is not None:
             await self._chat.aclose()
+        if self._tool is not None:
+            await self._tool.aclose()
 
 
 __all__ = ["CadenceServer"]

@@ -60,6 +60,7 @@ class ConnectionHandler:
         self._idle: asyncio.Timeout | None = None
         self._turn_ended_at = 0.0
         core.on_wakeup = self._apply_pending
+        outbound.on_drop = lambda: self.feed(core.disconnected)
 
     @property
     def core(self) -> ConnectionCore:
@@ -78,7 +79,13 @@ class ConnectionHandler:
         except Exception:
             log.exception("internal error in connection %s", self._core.id)
             self._core.fail_internal(now)
-        self._apply_pending()
+        # _apply_pending() inlined: this runs once per token.
+        outbound = self._outbound
+        for effect in self._core.drain():
+            if type(effect) is SendToken:
+                outbound.token(effect.session_id, effect.request_id, effect.text)
+            else:
+                self._apply(effect)
 
     def _apply_pending(self) -> None:
         for effect in self._core.drain():
@@ -96,9 +103,9 @@ class ConnectionHandler:
             task.add_done_callback(self._tasks.discard)
             self._reschedule_idle()
         elif isinstance(effect, AbortTurn):
-            task = self._turns.pop(effect.request_id, None)
-            if task is not None:
-                task.cancel()
+            running = self._turns.pop(effect.request_id, None)
+            if running is not None:
+                running.cancel()
         elif isinstance(effect, CloseConnection):
             self._outbound.close(effect.code, effect.reason)
         else:

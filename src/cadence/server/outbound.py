@@ -19,6 +19,7 @@ import asyncio
 import collections
 import dataclasses
 import logging
+from collections.abc import Callable
 
 from websockets.asyncio.connection import broadcast
 from websockets.asyncio.server import ServerConnection
@@ -66,6 +67,12 @@ class Outbound:
         self._wakeup = asyncio.Event()
         self._closing = False
         self.frames_sent = 0
+        #: Called once when the peer is dropped for not reading, so the
+        #: connection can abort its turn now rather than after the close.
+        self.on_drop: Callable[[], None] | None = None
+        # The token encoder of the turn that sent last (ids compared by identity).
+        self._token_ids: tuple[str | None, str | None] = (None, None)
+        self._encode_token: Callable[[str], bytes] = encode.token_encoder("unknown", "unknown")
 
     @property
     def closing(self) -> bool:
@@ -91,8 +98,19 @@ class Outbound:
 
     def token(self, session_id: str, request_id: str, text: str) -> None:
         """Send a ``token`` frame, merged with a queued one of the same turn."""
-        if self._can_write_now():
-            broadcast((self._ws,), encode.token_frame(session_id, request_id, text), text=True)
+        # The hot path, once per token: _can_write_now() inlined, less its
+        # state check, which broadcast() makes itself (it skips a connection
+        # that is not open: nothing can reach that peer any more either way).
+        ws = self._ws
+        if (
+            not self._queue
+            and not self._closing
+            and ws.transport.get_write_buffer_size() <= self._high_water
+        ):
+            if request_id is not self._token_ids[1] or session_id is not self._token_ids[0]:
+                self._token_ids = (session_id, request_id)
+                self._encode_token = encode.token_encoder(session_id, request_id)
+            broadcast((ws,), self._encode_token(text), text=True)
             self.frames_sent += 1
             return
         last = self._queue[-1] if self._queue else None
@@ -115,6 +133,8 @@ class Outbound:
             self._queue.clear()
             self._queue.append(_Close(int(CloseCode.POLICY_VIOLATION), "send buffer full"))
             self._closing = True
+            if self.on_drop is not None:  # not from inside the caller's event
+                asyncio.get_running_loop().call_soon(self.on_drop)
         else:
             self._queue.append(item)
         self._wakeup.set()
@@ -141,6 +161,8 @@ class Outbound:
                     log.warning("peer stopped reading for %.1fs: closing 1008", self._send_timeout_s)
                     self._queue.clear()
                     self._closing = True
+                    if self.on_drop is not None:
+                        self.on_drop()
                     await ws.close(int(CloseCode.POLICY_VIOLATION), "send timeout")
                     return
                 self.frames_sent += 1

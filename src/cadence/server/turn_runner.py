@@ -10,12 +10,14 @@ aborted in ``finally``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, Protocol
 
 from cadence.engines.base import ChatEngine, EngineError, GenerationRequest
+from cadence.protocol.codes import ErrorCode
 from cadence.turns.core import ConnectionCore
 from cadence.turns.effects import TurnSpec
 
@@ -27,9 +29,20 @@ Feed = Callable[[Callable[[float], None]], None]
 class ToolVerdict(Protocol):
     """What a tool classifier returns."""
 
-    status: Literal["yes", "no"]
-    score: float
-    raw: Sequence[tuple[str, float]]
+    @property
+    def status(self) -> Literal["yes", "no"]:
+        """The decision."""
+        ...
+
+    @property
+    def score(self) -> float:
+        """Probability of the positive class."""
+        ...
+
+    @property
+    def raw(self) -> Sequence[Mapping[str, str | float]]:
+        """``[{"name": ..., "score": ...}]`` when yes, else ``[]``."""
+        ...
 
 
 class ToolRouter(Protocol):
@@ -37,6 +50,22 @@ class ToolRouter(Protocol):
 
     async def classify(self, user_turns: Sequence[str], utterance: str) -> ToolVerdict:
         """Decide; never raises for a timeout (falls back to "no")."""
+        ...
+
+
+class ToolService(ToolRouter, Protocol):
+    """A tool router with a lifecycle, owned by the server."""
+
+    async def start(self) -> None:
+        """Load and warm the model."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the model and its worker. Idempotent."""
+        ...
+
+    def stats(self) -> object:
+        """A dataclass snapshot of counters, shown in ``/stats``."""
         ...
 
 
@@ -55,21 +84,33 @@ class TurnRunner:
     async def run(self, spec: TurnSpec) -> None:
         """Run ``spec`` to its end; safe to cancel at any point."""
         rid = spec.request_id
+        turn = self._core.running_turn  # ours: whatever replaces it cancels this task
         try:
             async with asyncio.timeout_at(spec.deadline):
-                await self._run(spec)
+                if spec.tool_utterance is None or self._tool is None:
+                    # Chat only, the common case: one coroutine less to
+                    # resume on every token.
+                    if spec.prompt is not None:
+                        await self._stream(spec, spec.prompt)
+                else:
+                    await self._run(spec)
         except TimeoutError:
-            self._feed(lambda now: self._core.turn_timed_out(rid, now))
+            self._fail(rid, ErrorCode.GENERATION_TIMEOUT, "the reply took too long and was stopped")
         except EngineError as exc:
             log.warning("engine failed request %s: %s", rid, exc)
-            message = "the chat engine failed this request"
-            self._feed(lambda now: self._core.engine_failed(rid, message, now))
+            self._fail(rid, ErrorCode.ENGINE_ERROR, "the chat engine failed this request")
+        except Exception:  # a bug: the turn still ends, with internal_error
+            log.exception("turn %s failed", rid)
+            self._fail(rid, ErrorCode.INTERNAL_ERROR, "internal error")
+        else:
+            if turn is not None and self._core.running_turn is turn:
+                log.warning("engine stream of %s ended without a finish", rid)
+                self._fail(rid, ErrorCode.ENGINE_ERROR, "the chat engine stopped without finishing")
+
+    def _fail(self, rid: str, code: ErrorCode, message: str) -> None:
+        self._feed(lambda now: self._core.turn_failed(rid, code, message, now))
 
     async def _run(self, spec: TurnSpec) -> None:
-        if spec.tool_utterance is None or self._tool is None:
-            if spec.prompt is not None:
-                await self._stream(spec, spec.prompt)
-            return
         if spec.prompt is None:
             await self._decide(spec)
             return
@@ -99,7 +140,7 @@ class TurnRunner:
 
     def _report_toolcall(self, spec: TurnSpec, verdict: ToolVerdict) -> None:
         rid = spec.request_id
-        raw = list(verdict.raw)
+        raw = [(str(item["name"]), float(item["score"])) for item in verdict.raw]
         self._feed(lambda now: self._core.toolcall(rid, verdict.status, verdict.score, raw, now))
 
     async def _stream(self, spec: TurnSpec, prompt: str) -> None:
@@ -108,12 +149,14 @@ class TurnRunner:
         engine_id = f"{self._core.id}-{next(self._serial)}"
         request = GenerationRequest(engine_id, prompt, spec.sampling)
         rid = spec.request_id
-        core = self._core
+        feed = self._feed
+        engine_delta = self._core.engine_delta
         try:
             async for delta in engine.generate(request):
-                self._feed(lambda now, d=delta: core.engine_delta(rid, d, now))  # type: ignore[misc]
+                # Once per engine step: a partial costs less than a closure.
+                feed(functools.partial(engine_delta, rid, delta))
         finally:
             await engine.abort(engine_id)
 
 
-__all__ = ["ToolRouter", "ToolVerdict", "TurnRunner"]
+__all__ = ["ToolRouter", "ToolService", "ToolVerdict", "TurnRunner"]

@@ -9,6 +9,7 @@ engine's prefix cache keeps hitting.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from cadence.session.state import HistoryEntry
@@ -31,9 +32,9 @@ def drop_oldest_exchanges(entries: Sequence[HistoryEntry], target_tokens: int) -
     total = sum(entry.tokens for entry in entries)
     if total <= target_tokens:
         return list(entries)
-    starts = exchange_starts(entries) + [len(entries)]
+    starts = [*exchange_starts(entries), len(entries)]
     dropped = 0
-    for begin, end in zip(starts, starts[1:], strict=False):
+    for begin, end in itertools.pairwise(starts):
         dropped += sum(entry.tokens for entry in entries[begin:end])
         if total - dropped <= target_tokens:
             return list(entries[end:])

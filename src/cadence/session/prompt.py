@@ -144,15 +144,33 @@ class PromptBuilder:
             details={"tokens": prompt.tokens, "limit": limit},
         )
 
-    def _render(
+    def render_variant(
+        self,
+        persona: Persona,
+        history: Sequence[HistoryEntry],
+        user_text: str,
+        built: BuiltPrompt,
+    ) -> str:
+        """Render ``built``'s prompt again with other user content (same
+        history cut), without counting tokens: for the screenshot variant."""
+        kept = history[len(history) - built.history_used :] if built.history_used else ()
+        user = UserContent(user_text, 0, truncated=False)
+        return self._messages_text(persona, kept, user)
+
+    def _messages_text(
         self, persona: Persona, history: Sequence[HistoryEntry], user: UserContent
-    ) -> BuiltPrompt:
+    ) -> str:
         messages: list[ChatMessage] = []
         if persona.system_prompt is not None:
             messages.append(ChatMessage("system", persona.system_prompt))
         entries = [*history, HistoryEntry("user", user.text, user.tokens)]
         messages.extend(merge_same_role(entries))
-        text = self._tokenizer.render(messages)
+        return self._tokenizer.render(messages)
+
+    def _render(
+        self, persona: Persona, history: Sequence[HistoryEntry], user: UserContent
+    ) -> BuiltPrompt:
+        text = self._messages_text(persona, history, user)
         return BuiltPrompt(text, self._tokenizer.count_rendered(text), len(history))
 
 

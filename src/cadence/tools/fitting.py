@@ -149,9 +149,7 @@ def _single(body: tuple[int, ...], layout: FitLayout, truncated: bool) -> Fitted
     return FittedInput(ids, (0,) * len(ids), _global(len(ids), layout), 0, truncated)
 
 
-def _pair(
-    history: tuple[int, ...], body: tuple[int, ...], layout: FitLayout, turns_used: int
-) -> FittedInput:
+def _pair(history: tuple[int, ...], body: tuple[int, ...], layout: FitLayout, turns_used: int) -> FittedInput:
     ids = layout.pair_prefix + history + layout.pair_middle + body + layout.pair_suffix
     types = (
         _types(layout.pair_prefix_types, len(layout.pair_prefix))
@@ -173,9 +171,7 @@ def _global(length: int, layout: FitLayout) -> tuple[int, ...] | None:
     return (1,) + (0,) * (length - 1) if length else ()
 
 
-def clamp_max_length(
-    requested: int, model_positions: int | None, tokenizer_limit: int | None
-) -> int:
+def clamp_max_length(requested: int, model_positions: int | None, tokenizer_limit: int | None) -> int:
     """Clamp ``requested`` to the smallest limit the model and tokenizer state.
 
     ``model_positions`` is the number of usable position embeddings (already

@@ -80,7 +80,11 @@ class ToolDecision:
 
     def to_payload(self) -> dict[str, object]:
         """Return the ``toolcall`` payload: ``status``, ``raw`` and ``score``."""
-        return {"status": self.status, "raw": [dict(r) for r in self.raw], "score": self.score}
+        return {
+            "status": self.status,
+            "raw": [dict(r) for r in self.raw],
+            "score": self.score,
+        }
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -108,9 +112,7 @@ def decide(score: float, threshold: float, tool_name: str, latency_ms: float) ->
 
 def fallback(latency_ms: float, *, timed_out: bool) -> ToolDecision:
     """Return the "no" answer used when the model could not answer in time or failed."""
-    return ToolDecision(
-        "no", 0.0, [], timed_out=timed_out, latency_ms=latency_ms, error=not timed_out
-    )
+    return ToolDecision("no", 0.0, [], timed_out=timed_out, latency_ms=latency_ms, error=not timed_out)
 
 
 def positive_index(id2label: Mapping[int, str], num_labels: int) -> int:

@@ -83,15 +83,20 @@ class Admission:
     def _turn(self, frame: ClientFrame, persona: Persona, history: list[HistoryEntry],
               text: str, sampling: Sampling, prefix: str | None = None) -> TurnPlan:
         user = self._user(text)
+        if prefix:  # followup: the prefix is part of the user content (and history)
+            user = UserContent(prefix + user.text, user.tokens + self.count(prefix), user.truncated)
         prompt = None
         if self._prompts is not None and self._config.mode != "tool":
-            shown = UserContent((prefix or "") + user.text, user.tokens, user.truncated)
             try:
-                prompt = self._prompts.build(persona, history, shown)
+                prompt = self._prompts.build(persona, history, user)
             except ProtocolError as exc:
                 raise self._with_ids(frame, exc) from None
         wants_toolcall = self._config.mode != "chat" and prefix is None
-        return TurnPlan(user, prompt, sampling, wants_toolcall)
+        screen = None
+        if wants_toolcall and prompt is not None and self._prompts is not None:
+            marker = self._config.sessions.check_screen_prefix
+            screen = self._prompts.render_variant(persona, history, f"{marker} {user.text}", prompt)
+        return TurnPlan(user, prompt, sampling, wants_toolcall, screen)
 
     def plan_start(self, frame: ClientFrame, payload: StartPayload) -> StartPlan:
         """Validate a ``start``.

@@ -111,6 +111,8 @@ class ConnectionCore:
             return
         self._invalid.record(now)
         if self._invalid.count(now) > self._config.limits.max_invalid:
+            # After the error: end the running turn (frame, abort, history).
+            self._ledger.cancel(CancelReason.CLIENT_REQUEST, now)
             self._close(CloseCode.POLICY_VIOLATION, "too many invalid frames", now)
 
     def _dispatch(self, frame: ClientFrame, now: float) -> None:
@@ -161,11 +163,13 @@ class ConnectionCore:
         session = self._admission.existing(frame, now)
         plan = self._plan(frame, session)
         self._admit(frame, self._messages, now)
-        previous_owner = session.owner
+        history = session.history
         self._store.claim(frame.session_id, self, now)
         self._ledger.cancel(CancelReason.BARGE_IN, now)
-        if previous_owner is not None and previous_owner is not self:
-            try:  # the old owner just recorded its turn: render again
+        if session.history is not history:
+            # A turn (ours or the old owner's) was just recorded: render again
+            # so the prompt holds it (what fitted still fits: history drops).
+            try:
                 plan = self._plan(frame, session)
             except ProtocolError as exc:
                 self._reject(exc, now)
@@ -210,14 +214,8 @@ class ConnectionCore:
 
     # -- turn events from the I/O layer -------------------------------------------------
 
-    def toolcall(
-        self,
-        request_id: str,
-        status: Literal["yes", "no"],
-        score: float,
-        raw: list[tuple[str, float]],
-        now: float,
-    ) -> None:
+    def toolcall(self, request_id: str, status: Literal["yes", "no"], score: float,
+                 raw: list[tuple[str, float]], now: float) -> None:
         """The tool model decided for ``request_id`` (ignored if stale)."""
         turn = self._ledger.current(request_id)
         if turn is not None and turn.awaiting_toolcall:
@@ -235,19 +233,12 @@ class ConnectionCore:
         if turn is not None:
             self._ledger.delta(turn, delta, now)
 
-    def engine_failed(self, request_id: str, message: str, now: float) -> None:
-        """The engine failed ``request_id``: end it with ``engine_error``."""
+    def turn_failed(self, request_id: str, code: ErrorCode, message: str, now: float) -> None:
+        """End ``request_id`` with a turn-ending error (``generation_timeout``,
+        ``engine_error`` or ``internal_error``); ignored if stale."""
         turn = self._ledger.current(request_id)
         if turn is not None:
-            self._ledger.fail(turn, ErrorCode.ENGINE_ERROR, message, now)
-
-    def turn_timed_out(self, request_id: str, now: float) -> None:
-        """``CHAT_TIMEOUT_S`` passed for ``request_id``."""
-        turn = self._ledger.current(request_id)
-        if turn is not None:
-            self._ledger.fail(
-                turn, ErrorCode.GENERATION_TIMEOUT, "the reply took too long and was stopped", now
-            )
+            self._ledger.fail(turn, code, message, now)
 
     # -- connection lifecycle ---------------------------------------------------------
 
@@ -287,7 +278,8 @@ class ConnectionCore:
                 self._ledger.fail(turn, ErrorCode.INTERNAL_ERROR, "internal error", now)
             except Exception:
                 self._ledger.turn = None
-        self._close(CloseCode.INTERNAL_ERROR, "internal error", now)
+        if not self.closed:
+            self._close(CloseCode.INTERNAL_ERROR, "internal error", now)
 
     def _close(self, code: CloseCode, reason: str, now: float, *, release: bool = True) -> None:
         if release:

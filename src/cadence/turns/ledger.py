@@ -16,9 +16,10 @@ from cadence.protocol.codes import CancelReason, ErrorCode
 from cadence.session.history import trim_history
 from cadence.session.state import HistoryEntry, Session
 from cadence.turns.effects import AbortTurn, Effect, SendFrame, SendToken, TurnEnded
-from cadence.turns.turn import Turn, TurnEvent
+from cadence.turns.turn import Turn, TurnEvent, TurnPhase
 
 Counter = Callable[[str], int]
+_STREAMING = TurnPhase.STREAMING  # a global is cheaper than an enum attribute per token
 
 
 def _ms(start: float, end: float) -> float:
@@ -74,14 +75,18 @@ class TurnLedger:
 
     def delta(self, turn: Turn, delta: Delta, now: float) -> None:
         """Feed engine output; hold it while the toolcall is pending."""
-        if turn.awaiting_toolcall:
+        if turn.phase is not _STREAMING and turn.awaiting_toolcall:
             if delta.text:
                 turn.held.append(delta.text)
             if delta.finish_reason is not None:
                 self._held_finish = delta
             return
-        if delta.text:
-            self._emit(turn, delta.text, now)
+        text = delta.text
+        if text:  # _emit() inlined: this runs once per token
+            turn.raw.append(text)
+            out = turn.text_filter.feed(text)
+            if out:
+                self._send_token(turn, out, now)
         if delta.finish_reason is not None:
             self.finish(turn, delta, now)
 
@@ -92,11 +97,20 @@ class TurnLedger:
             self._send_token(turn, out, now)
 
     def _send_token(self, turn: Turn, text: str, now: float) -> None:
-        if turn.ttft_ms is None:
-            turn.ttft_ms = _ms(turn.started_at, now)
-        turn.advance(TurnEvent.TOKEN)
+        # Hot path (once per token). STREAMING + TOKEN stays STREAMING, so
+        # only the first token of a turn needs the phase table (and TTFT).
+        if turn.phase is not _STREAMING:
+            if turn.ttft_ms is None:
+                turn.ttft_ms = _ms(turn.started_at, now)
+            turn.advance(TurnEvent.TOKEN)
         turn.sent.append(text)
-        self._effects.append(SendToken(turn.session_id, turn.request_id, text))
+        effects = self._effects
+        last = effects[-1] if effects else None
+        if type(last) is SendToken and last.request_id == turn.request_id:
+            # Text that is ready together leaves as one frame.
+            effects[-1] = SendToken(turn.session_id, turn.request_id, last.text + text)
+        else:
+            effects.append(SendToken(turn.session_id, turn.request_id, text))
 
     def finish(self, turn: Turn, delta: Delta, now: float) -> None:
         """End ``turn`` with ``done``."""
@@ -161,7 +175,7 @@ class TurnLedger:
                 tool_ms=turn.tool_ms,
                 prompt_tokens=usage.prompt_tokens if usage else turn.prompt_tokens,
                 completion_tokens=usage.completion_tokens if usage else 0,
-                sent_chars=sum(len(part) for part in turn.sent),
+                sent_chars=sum(map(len, turn.sent)),
             )
         )
 

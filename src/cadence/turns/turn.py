@@ -63,7 +63,8 @@ class TurnTransitionError(Exception):
 class Turn:
     """The bookkeeping of one running turn.
 
-    ``user_text`` is the user content as stored in history (no prefixes).
+    ``user_text`` is the user content as stored in history (a followup's
+    includes ``FOLLOWUP_PREFIX``).
     ``raw`` collects engine text; ``sent`` the text put in ``token`` frames.
     """
 

@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "integration" / "server"))
 
-from conftest import UNIT
+from scale import UNIT
 from harness import API_KEY, make_settings, running_server
 
 from cadence.client import (

@@ -1,0 +1,190 @@
+"""Benchmark the tool classifier: latency at batch 1 and 8, plus quality.
+
+Run from the repository root (the default model must exist, see
+``python -m cadence tool train``)::
+
+    .venv/bin/python scripts/bench_tool.py                 # prints a report
+    .venv/bin/python scripts/bench_tool.py --write docs/benchmarks/tool.md
+
+Measures, in one run:
+- the forward pass alone (fit + pad + model) at batch 1 and batch 8, per
+  call and per utterance;
+- the serving path (:class:`cadence.tools.ToolClassifier`): one session at a
+  time, then 8 concurrent sessions (micro-batched);
+- accuracy, precision, recall and F1 on the project's held-out split and on
+  the hand-written unseen file.
+The machine is shared and noisy: the load average is reported with the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import os
+import platform
+import random
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from cadence.tools import ToolClassifier, ToolConfig
+from cadence.tools.dataset import default_dataset_path, load_examples, split
+from cadence.tools.metrics import BinaryMetrics, percentile
+from cadence.tools.runtime import HFToolModel, load_tool_model
+from cadence.tools.training import evaluate
+from cadence.tools.types import ToolInput
+
+UNSEEN = Path("tests/data/tool_unseen.jsonl")
+
+
+def _inputs(count: int, seed: int) -> list[ToolInput]:
+    examples = load_examples(default_dataset_path())
+    rng = random.Random(seed)
+    texts = [e.text for e in examples]
+    picked = [rng.choice(examples) for _ in range(count)]
+    # Sessions usually carry history: give every request 0-3 earlier turns.
+    return [ToolInput(tuple(rng.choice(texts) for _ in range(rng.randint(0, 3))), e.text) for e in picked]
+
+
+def _time_calls(model: HFToolModel, batches: list[list[ToolInput]]) -> list[float]:
+    times = []
+    for batch in batches:
+        started = time.perf_counter()
+        model.score(batch)
+        times.append((time.perf_counter() - started) * 1000.0)
+    return times
+
+
+def bench_forward(model: HFToolModel, iterations: int) -> dict[int, list[float]]:
+    """Milliseconds per ``score`` call at batch sizes 1 and 8."""
+    items = _inputs(iterations * 8 + 80, seed=1)
+    _time_calls(model, [[i] for i in items[:10]])  # warm-up
+    results: dict[int, list[float]] = {}
+    for size in (1, 8):
+        batches = [items[80 + k * size : 80 + (k + 1) * size] for k in range(iterations)]
+        results[size] = _time_calls(model, batches)
+    return results
+
+
+async def bench_serving(config: ToolConfig, rounds: int) -> dict[str, object]:
+    """Per-request latency through the classifier: 1 session, then 8 concurrent."""
+    classifier = ToolClassifier(config)
+    await classifier.start()
+    items = _inputs(rounds * 9, seed=2)
+    try:
+        single = [(await classifier.classify(i.user_turns, i.utterance)).latency_ms for i in items[:rounds]]
+        before = classifier.stats().forward_passes
+        concurrent: list[float] = []
+        for r in range(rounds // 2):
+            group = items[rounds + r * 8 : rounds + (r + 1) * 8]
+            decisions = await asyncio.gather(*(classifier.classify(i.user_turns, i.utterance) for i in group))
+            concurrent.extend(d.latency_ms for d in decisions)
+        passes = classifier.stats().forward_passes - before
+    finally:
+        await classifier.aclose()
+    return {
+        "single": single,
+        "concurrent": concurrent,
+        "passes": passes,
+        "limits": classifier.limits,
+    }
+
+
+def _row(name: str, values: list[float], per: int = 1) -> str:
+    p50, p95 = percentile(values, 50), percentile(values, 95)
+    return f"| {name} | {p50:.1f} | {p95:.1f} | {min(values):.1f} | {p50 / per:.1f} | {len(values)} |"
+
+
+def _metrics_row(name: str, m: BinaryMetrics) -> str:
+    return (
+        f"| {name} | {m.n} | {m.accuracy:.3f} | {m.precision:.3f} | {m.recall:.3f} "
+        f"| {m.f1:.3f} | {m.fp} | {m.fn} |"
+    )
+
+
+def _machine() -> str:
+    import torch
+
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores, torch {torch.__version__} "
+        f"({torch.get_num_threads()} threads), Python {platform.python_version()}"
+    )
+
+
+def report(args: argparse.Namespace) -> str:
+    """Run every measurement and return the markdown report."""
+    load_before = os.getloadavg()[0]
+    config = ToolConfig(model=str(args.model), device="cpu")
+    model = load_tool_model(config)
+    forward = bench_forward(model, args.iterations)
+    serving = asyncio.run(bench_serving(config, args.iterations))
+    _, heldout = split(load_examples(default_dataset_path()))
+    quality = [("project held-out split", evaluate(model, heldout, config.threshold))]
+    if UNSEEN.exists():
+        quality.append(
+            (
+                "unseen hand-written file",
+                evaluate(model, load_examples(UNSEEN), config.threshold),
+            )
+        )
+    single, concurrent = serving["single"], serving["concurrent"]
+    assert isinstance(single, list) and isinstance(concurrent, list)
+    lines = [
+        f"Command: `{' '.join(shlex.quote(a) for a in [sys.executable, *sys.argv])}`",
+        f"Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
+        f"Machine: {_machine()}",
+        f"Model: `{args.model}`, threshold {config.threshold}, batching {serving['limits']}",
+        f"Load average (1 min) before/after: {load_before:.1f} / {os.getloadavg()[0]:.1f}",
+        "",
+        "| measurement | p50 ms | p95 ms | min ms | p50 ms per utterance | samples |",
+        "|---|---|---|---|---|---|",
+        _row("forward, batch 1, wall", forward[1][0]),
+        _row("forward, batch 8 (per call), wall", forward[8][0], per=8),
+        _row("forward, batch 1, process CPU", forward[1][1]),
+        _row("forward, batch 8 (per call), process CPU", forward[8][1], per=8),
+        _row("classify(), 1 session", single),
+        _row("classify(), 8 concurrent sessions", concurrent),
+        "",
+        f"8 concurrent sessions: {len(concurrent)} requests in {serving['passes']} forward passes.",
+        "",
+        "| data | n | accuracy | precision | recall | F1 | false pos | false neg |",
+        "|---|---|---|---|---|---|---|---|",
+        *(_metrics_row(name, m) for name, m in quality),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the report, or write it into ``--write`` between the bench markers."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=Path("models/screenshot-intent-minilm"))
+    parser.add_argument("--iterations", type=int, default=100)
+    parser.add_argument("--write", type=Path, help="markdown file to update")
+    args = parser.parse_args(argv)
+    text = report(args)
+    print(text)
+    if args.write:
+        begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+        current = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
+        if begin in current and end in current:
+            head, rest = current.split(begin, 1)
+            current = head + begin + "\n" + text + end + rest.split(end, 1)[1]
+        else:
+            current += f"\n{begin}\n{text}{end}\n"
+        args.write.parent.mkdir(parents=True, exist_ok=True)
+        args.write.write_text(current, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""Building the server's tool classifier from settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cadence.config.settings import Settings
+from cadence.tools.classifier import ToolClassifier
+from cadence.tools.config import ToolConfig
+
+DEFAULT_TOOL_DIR = "screenshot-intent-minilm"
+
+
+class ToolUnavailableError(Exception):
+    """The tool model is missing; the message says how to prepare it."""
+
+
+def tool_model_path(settings: Settings) -> str:
+    """``TOOL_MODEL`` or the trained default under ``MODELS_DIR``.
+
+    Raises:
+        ToolUnavailableError: the default model has not been trained.
+    """
+    if settings.tool.model:
+        return settings.tool.model
+    folder = Path(settings.models_dir) / DEFAULT_TOOL_DIR
+    if not (folder / "config.json").is_file():
+        raise ToolUnavailableError(
+            f"the default tool model is not prepared at {folder}: run "
+            "`python -m cadence models prepare` (or `bash scripts/main.sh`), or set TOOL_MODEL"
+        )
+    return str(folder)
+
+
+def build_tool_classifier(settings: Settings) -> ToolClassifier:
+    """The classifier ``DEPLOY_MODE`` tool/both needs, not yet started.
+
+    ``TOOL_GPU_FRAC`` caps this process's share of GPU memory (it applies to
+    everything in the process that allocates through torch).
+
+    Raises:
+        ToolUnavailableError: no model.
+    """
+    tool = settings.tool
+    if tool.gpu_frac is not None and tool.device != "cpu":
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.set_per_process_memory_fraction(tool.gpu_frac)
+    config = ToolConfig(
+        model=tool_model_path(settings),
+        threshold=tool.threshold,
+        max_length=tool.max_length,
+        history_tokens=tool.history_tokens,
+        timeout_s=tool.timeout_s,
+        max_batch_size=tool.max_batch_size,
+        max_delay_ms=tool.max_delay_ms,
+        device=tool.device,
+    )
+    return ToolClassifier(config)
+
+
+__all__ = ["DEFAULT_TOOL_DIR", "ToolUnavailableError", "build_tool_classifier", "tool_model_path"]

@@ -1,0 +1,269 @@
+"""Fine-tune an encoder into the screenshot-intent classifier (plain torch loop).
+
+The result is a real ``BertForSequenceClassification`` folder (loadable with
+``AutoModelForSequenceClassification``) with its tokenizer and a
+``metrics.json``. Training inputs go through the same fitter as serving
+(:mod:`cadence.tools.fitting`), so the model sees at training time exactly
+the layout it gets in production. Half of the training utterances get 1 to 3
+earlier turns borrowed from other examples (label unchanged), because in a
+session almost every turn comes with history.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from cadence.tools.config import DEFAULT_HISTORY_TOKENS, DEFAULT_MAX_LENGTH, ToolConfig
+from cadence.tools.dataset import HELDOUT_PERCENT, Example, load_examples, split
+from cadence.tools.metrics import BinaryMetrics, binary_metrics
+from cadence.tools.runtime import HFToolModel, collate, hub_offline
+from cadence.tools.types import ToolInput
+
+Progress = Callable[[str], None]
+LABELS = {0: "no_tool", 1: "take_screenshot"}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TrainRecipe:
+    """Hyper-parameters; part of the cache fingerprint of the default model."""
+
+    epochs: int = 4
+    batch_size: int = 16
+    learning_rate: float = 5e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    seed: int = 13
+    history_augment: float = 0.5
+    max_length: int = DEFAULT_MAX_LENGTH
+    history_tokens: int = DEFAULT_HISTORY_TOKENS
+    heldout_percent: int = HELDOUT_PERCENT
+    threshold: float = 0.66
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TrainResult:
+    """What a training run produced (also written to ``metrics.json``)."""
+
+    heldout: BinaryMetrics
+    heldout_noisy_history: BinaryMetrics
+    train_examples: int
+    heldout_examples: int
+    seconds: float
+    epoch_losses: tuple[float, ...]
+
+
+def predict_scores(model: HFToolModel, examples: Sequence[Example], batch_size: int = 32) -> list[float]:
+    """Score examples in batches with the serving code path (eval mode)."""
+    model.eval_mode()
+    scores: list[float] = []
+    for start in range(0, len(examples), batch_size):
+        chunk = examples[start : start + batch_size]
+        scores.extend(model.score([ToolInput(e.history, e.text) for e in chunk]))
+    return scores
+
+
+def evaluate(model: HFToolModel, examples: Sequence[Example], threshold: float) -> BinaryMetrics:
+    """Return accuracy, precision, recall and F1 of ``model`` on ``examples``."""
+    scores = predict_scores(model, examples)
+    predictions = [int(s >= threshold) for s in scores]
+    return binary_metrics([e.label for e in examples], predictions)
+
+
+def with_borrowed_history(
+    examples: Sequence[Example], pool: Sequence[str], rate: float, rng: random.Random
+) -> list[Example]:
+    """Give a ``rate`` share of history-less examples 1-3 turns drawn from ``pool``."""
+    out: list[Example] = []
+    for example in examples:
+        if not example.history and pool and rng.random() < rate:
+            turns = tuple(rng.choice(pool) for _ in range(rng.randint(1, 3)))
+            out.append(dataclasses.replace(example, history=turns))
+        else:
+            out.append(example)
+    return out
+
+
+def length_batches(
+    examples: Sequence[Example], size: int, rng: random.Random, wrapper: HFToolModel
+) -> list[list[Example]]:
+    """Shuffle, group similar lengths into batches (less padding), shuffle batches."""
+    pool = list(examples)
+    rng.shuffle(pool)
+    batches: list[list[Example]] = []
+    window = size * 8
+    for start in range(0, len(pool), window):
+        chunk = sorted(
+            pool[start : start + window],
+            key=lambda e: len(wrapper.fit(ToolInput(e.history, e.text)).input_ids),
+        )
+        batches.extend(chunk[i : i + size] for i in range(0, len(chunk), size))
+    rng.shuffle(batches)
+    return batches
+
+
+def load_base(base_dir: Path, recipe: TrainRecipe) -> tuple[Any, Any, HFToolModel]:
+    """Load tokenizer and a fresh two-label head on the base encoder (fp32, CPU)."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    hub_offline()
+    tokenizer = AutoTokenizer.from_pretrained(str(base_dir), local_files_only=True)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(base_dir),
+        local_files_only=True,
+        num_labels=2,
+        id2label=LABELS,
+        label2id={v: k for k, v in LABELS.items()},
+    )
+    # The vocabulary embeddings stay frozen: half the parameters, less
+    # overfitting to the dataset's words, and a much cheaper optimizer step.
+    model.get_input_embeddings().weight.requires_grad_(False)
+    config = ToolConfig(
+        model=str(base_dir),
+        max_length=recipe.max_length,
+        history_tokens=recipe.history_tokens,
+        threshold=recipe.threshold,
+        device="cpu",
+    )
+    return tokenizer, model, HFToolModel(tokenizer, model, config)
+
+
+def _epoch(
+    wrapper: HFToolModel,
+    optimizer: Any,
+    scheduler: Any,
+    batches: list[list[Example]],
+    progress: Progress,
+    label: str,
+) -> float:
+    import torch
+
+    wrapper.train_mode()
+    total = 0.0
+    for step, batch in enumerate(batches, start=1):
+        tensors = collate(
+            [wrapper.fit(ToolInput(e.history, e.text)) for e in batch],
+            wrapper.pad_id,
+            token_types=wrapper.uses_token_types,
+            device=wrapper.device,
+        )
+        labels = torch.tensor([e.label for e in batch], dtype=torch.long)
+        loss = wrapper.model(**tensors, labels=labels).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(wrapper.model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+        total += loss.item()
+        if step % 10 == 0 or step == len(batches):
+            progress(f"{label} step {step}/{len(batches)} loss {total / step:.4f}")
+    return total / max(1, len(batches))
+
+
+def train(
+    base_dir: Path,
+    examples: Sequence[Example],
+    out_dir: Path,
+    recipe: TrainRecipe,
+    progress: Progress = print,
+) -> TrainResult:
+    """Fine-tune ``base_dir`` on the train split, evaluate the held-out split, save.
+
+    ``out_dir`` must not exist yet (callers write to a temporary folder and
+    rename it, see :mod:`cadence.tools.default_model`).
+
+    Raises:
+        OSError: the base model cannot be read or the output cannot be written.
+        ValueError: a split is empty.
+    """
+    import torch
+
+    started = time.perf_counter()
+    random.seed(recipe.seed)
+    torch.manual_seed(recipe.seed)
+    train_set, heldout = split(examples, recipe.heldout_percent)
+    if not train_set or not heldout:
+        raise ValueError("the dataset needs both a train and a held-out split")
+    tokenizer, model, wrapper = load_base(base_dir, recipe)
+    optimizer, scheduler = _optimizer(model, recipe, len(train_set))
+    progress(f"training on {len(train_set)} examples, held out {len(heldout)}")
+    rng, pool = random.Random(recipe.seed), [e.text for e in train_set]
+    losses: list[float] = []
+    for epoch in range(1, recipe.epochs + 1):
+        epoch_set = with_borrowed_history(train_set, pool, recipe.history_augment, rng)
+        batches = length_batches(epoch_set, recipe.batch_size, rng, wrapper)
+        label = f"epoch {epoch}/{recipe.epochs}"
+        losses.append(_epoch(wrapper, optimizer, scheduler, batches, progress, label))
+        f1 = evaluate(wrapper, heldout, recipe.threshold).f1
+        elapsed = time.perf_counter() - started
+        progress(f"{label} done: loss {losses[-1]:.4f}, held-out F1 {f1:.3f} ({elapsed:.0f} s)")
+    noisy = with_borrowed_history(heldout, pool, 1.0, random.Random(recipe.seed + 1))
+    result = TrainResult(
+        heldout=evaluate(wrapper, heldout, recipe.threshold),
+        heldout_noisy_history=evaluate(wrapper, noisy, recipe.threshold),
+        train_examples=len(train_set),
+        heldout_examples=len(heldout),
+        seconds=time.perf_counter() - started,
+        epoch_losses=tuple(losses),
+    )
+    model.save_pretrained(str(out_dir))
+    tokenizer.save_pretrained(str(out_dir))
+    return result
+
+
+def _optimizer(model: Any, recipe: TrainRecipe, train_size: int) -> tuple[Any, Any]:
+    import torch
+
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in trainable if p.ndim >= 2]
+    no_decay = [p for p in trainable if p.ndim < 2]
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": decay, "weight_decay": recipe.weight_decay},
+            {"params": no_decay, "weight_decay": 0.0},
+        ],
+        lr=recipe.learning_rate,
+    )
+    steps = recipe.epochs * -(-train_size // recipe.batch_size)
+    warmup = max(1, int(steps * recipe.warmup_ratio))
+
+    def schedule(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (steps - step) / max(1, steps - warmup))
+
+    return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+
+
+def load_and_train(
+    base_dir: Path,
+    dataset: Path,
+    out_dir: Path,
+    recipe: TrainRecipe,
+    progress: Progress,
+) -> TrainResult:
+    """:func:`train` on the examples of the JSON-lines file ``dataset``.
+
+    Raises:
+        DatasetError: the dataset is invalid.
+        OSError, ValueError: as :func:`train`.
+    """
+    return train(base_dir, load_examples(dataset), out_dir, recipe, progress)
+
+
+__all__ = [
+    "LABELS",
+    "Progress",
+    "TrainRecipe",
+    "TrainResult",
+    "evaluate",
+    "load_and_train",
+    "load_base",
+    "predict_scores",
+    "train",
+    "with_borrowed_history",
+]

@@ -1,0 +1,126 @@
+"""DEPLOY_MODE tool / both / chat over real sockets (issue: tool classifier)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from harness import client
+from tool_harness import ScriptedTool, tool_server
+
+
+def _types(frames: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    return [f["type"] for f in frames]
+
+
+async def test_both_mode_sends_toolcall_before_tokens() -> None:
+    tool = ScriptedTool(delay_s=0.05)
+    async with tool_server("both", tool) as server, client(server) as c:
+        rid = await c.start("hello there")
+        frames = await c.until_terminal(rid)
+        types = _types(frames)
+        assert types[0] == "toolcall" and types[-1] == "done" and "token" in types
+        assert frames[0]["payload"] == {"status": "no", "raw": [], "score": 0.03}
+        done = frames[-1]["payload"]
+        assert done["timings"]["tool_ms"] is not None
+        assert done["timings"]["tool_ms"] <= done["timings"]["ttft_ms"]
+
+
+async def test_both_mode_yes_restarts_chat_with_screen_prefix_hidden() -> None:
+    tool = ScriptedTool()
+    async with tool_server("both", tool, sanitize=False) as server, client(server) as c:
+        rid = await c.start("look at my screen")
+        frames = await c.until_terminal(rid)
+        assert frames[0]["type"] == "toolcall"
+        assert frames[0]["payload"]["status"] == "yes"
+        assert frames[0]["payload"]["raw"] == [{"name": "take_screenshot", "score": 0.97}]
+        text = frames[-1]["payload"]["text"]
+        # The echo engine repeats the prompt's user content: the chat model saw the prefix...
+        assert text.startswith("MUST CHECK SCREEN: look")
+        session = server.store.get(c.session_id, asyncio.get_running_loop().time())
+        assert session is not None
+        # ...but history keeps the user's own words.
+        assert session.history[0].content == "look at my screen"
+
+
+async def test_screen_prefix_never_reaches_the_client_when_sanitized() -> None:
+    async with tool_server("both", ScriptedTool()) as server, client(server) as c:
+        rid = await c.start("look at my screen")
+        text = (await c.until_terminal(rid))[-1]["payload"]["text"]
+        assert "MUST CHECK SCREEN" not in text
+        assert text.lower().startswith("look at my screen")
+
+
+async def test_tool_mode_toolcall_then_empty_done() -> None:
+    async with tool_server("tool", ScriptedTool()) as server, client(server) as c:
+        rid = await c.send("start", {"user_utterance": "what's on my screen"})
+        frames = await c.until_terminal(rid)
+        assert _types(frames) == ["toolcall", "done"]
+        assert frames[1]["payload"]["text"] == ""
+        assert frames[1]["payload"]["timings"]["ttft_ms"] is None
+        rid = await c.send("message", {"user_utterance": "hello"})
+        frames = await c.until_terminal(rid)
+        assert frames[0]["payload"]["status"] == "no"
+
+
+async def test_tool_mode_rejects_chat_fields_and_followup() -> None:
+    async with tool_server("tool", ScriptedTool()) as server, client(server) as c:
+        for field, value in (("chat_prompt", "x"), ("personality", "wholesome"), ("gender", "male")):
+            await c.send("start", {field: value, "user_utterance": "hi"})
+            error = await c.recv()
+            assert error["payload"]["code"] == "mode_unsupported", field
+            assert error["payload"]["details"]["field"] == field
+        await c.send("start", {"history": [{"role": "user", "content": "earlier"}]})
+        assert (await c.recv())["type"] == "ack"
+        await c.send("followup", {"analysis_text": "a spreadsheet"})
+        assert (await c.recv())["payload"]["code"] == "mode_unsupported"
+
+
+async def test_chat_mode_sends_no_toolcall() -> None:
+    tool = ScriptedTool()
+    async with tool_server("chat", None) as server, client(server) as c:
+        rid = await c.start("look at my screen")
+        assert "toolcall" not in _types(await c.until_terminal(rid))
+    assert tool.calls == []
+
+
+async def test_followup_skips_the_tool_and_stores_what_the_model_saw() -> None:
+    tool = ScriptedTool()
+    async with tool_server("both", tool, sanitize=False) as server, client(server) as c:
+        rid = await c.start("check my screen")
+        await c.until_terminal(rid)
+        calls = len(tool.calls)
+        rid = await c.send("followup", {"analysis_text": "a cat video"})
+        frames = await c.until_terminal(rid)
+        assert "toolcall" not in _types(frames)
+        assert len(tool.calls) == calls
+        assert frames[-1]["payload"]["text"].startswith("ON THE SCREEN NOW: a cat")
+        session = server.store.get(c.session_id, asyncio.get_running_loop().time())
+        assert session is not None
+        users = [e.content for e in session.history if e.role == "user"]
+        # CHECK_SCREEN_PREFIX never reaches history; the followup's user content
+        # is FOLLOWUP_PREFIX + text (PROTOCOL.md section 3), stored as the model saw it.
+        assert users == ["check my screen", "ON THE SCREEN NOW: a cat video"]
+
+
+async def test_tool_sees_recent_user_turns() -> None:
+    tool = ScriptedTool()
+    async with tool_server("both", tool) as server, client(server) as c:
+        rid = await c.start("first thing")
+        await c.until_terminal(rid)
+        rid = await c.send("message", {"user_utterance": "second thing"})
+        await c.until_terminal(rid)
+        assert tool.calls[-1] == (("first thing",), "second thing")
+
+
+async def test_barge_in_during_tool_decision_keeps_order() -> None:
+    tool = ScriptedTool(delay_s=0.3)
+    async with tool_server("both", tool, tokens_per_second=100) as server, client(server) as c:
+        first = await c.start("hello one")
+        await asyncio.sleep(0.05)
+        second = await c.send("message", {"user_utterance": "hello two"})
+        frames = await c.until_terminal(second)
+        assert frames[0]["type"] == "cancelled" and frames[0]["request_id"] == first
+        assert frames[0]["payload"]["text"] == ""
+        later = [f for f in frames if f["request_id"] == second]
+        assert _types(later)[0] == "toolcall" and _types(later)[-1] == "done"
+        assert not [f for f in frames[1:] if f["request_id"] == first]
