@@ -7,6 +7,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from scale import UNIT  # noqa: E402  (re-exported for conftests that load this file)
+from scale import UNIT
 
 __all__ = ["UNIT"]

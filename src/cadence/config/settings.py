@@ -71,6 +71,8 @@ class ChatSettings:
     device: str = "auto"
     dtype: str = "auto"
     max_batch_size: int = 8
+    cpu_threads: int | None = None
+    cache_reset_interval_s: float = 600.0
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

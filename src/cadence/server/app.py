@@ -35,9 +35,12 @@ turn_log = logging.getLogger("cadence.turns")
 def _prompt_limit(chat: ChatEngine, max_out: int) -> int | None:
     """A started engine's context minus the reply room (``None``: no limit)."""
     try:
+        direct = getattr(chat, "max_prompt_tokens", None)
         context = getattr(chat, "max_model_len", None)
     except Exception:  # an engine that cannot tell has no known limit
         return None
+    if isinstance(direct, int):
+        return direct
     return max(1, context - max_out) if isinstance(context, int) else None
 
 
@@ -65,6 +68,7 @@ class CadenceServer:
         self._server: Server | None = None
         self._prompts: PromptBuilder | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        self._janitor: asyncio.Task[None] | None = None
 
     @property
     def port(self) -> int:
@@ -110,6 +114,10 @@ class CadenceServer:
             self._prompts = PromptBuilder(self._chat.tokenizer, budgets)
         self.gate.not_ready = {}
         self._sweeper = asyncio.create_task(self._sweep_sessions())
+        janitor = getattr(self._chat, "reset_prefix_cache_when_idle", None)
+        interval = self.settings.chat.cache_reset_interval_s
+        if janitor is not None and interval > 0:
+            self._janitor = asyncio.create_task(janitor(interval))
         log.info("serving on %s:%d (mode=%s)", srv.host, self.port, self.settings.mode)
 
     async def _sweep_sessions(self) -> None:
@@ -186,10 +194,11 @@ class CadenceServer:
 
     async def aclose(self) -> None:
         """Stop serving and release engines. Idempotent."""
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            await asyncio.gather(self._sweeper, return_exceptions=True)
-            self._sweeper = None
+        for task in (self._sweeper, self._janitor):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._sweeper = self._janitor = None
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()

@@ -12,10 +12,10 @@ import pytest_asyncio
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "server"))
 
-from harness import make_settings  # noqa: E402
+from harness import make_settings
 
-from cadence.server.app import CadenceServer  # noqa: E402
-from cadence.serve import core_config  # noqa: E402
+from cadence.serve import core_config
+from cadence.server.app import CadenceServer
 
 MODEL = Path(__file__).parents[3] / "models" / "smollm2-135m-instruct"
 
@@ -32,7 +32,7 @@ async def hf_server() -> AsyncIterator[CadenceServer]:
     settings = dataclasses.replace(
         settings, chat=dataclasses.replace(settings.chat, engine="hf", model=str(MODEL))
     )
-    engine = HFEngine(HFEngineConfig(model=str(MODEL), device="cpu"))
+    engine = HFEngine(HFEngineConfig(model=str(MODEL), device="cpu", cpu_threads=1))
     server = CadenceServer(settings, core_config(settings), engine, max_prompt_tokens=2048)
     await server.start()
     yield server

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 from harness import API_KEY, client, http_get, make_settings, running_server, stats, ws_url
 from websockets.asyncio.client import connect
@@ -21,8 +22,6 @@ async def _rejected(server: CadenceServer, key: str | None = API_KEY,
 
 
 def _error_body(exc: InvalidStatus) -> dict[str, object]:
-    import orjson
-
     body: dict[str, object] = orjson.loads(exc.response.body)
     assert body["session_id"] == "unknown" and body["request_id"] == "unknown"
     assert body["type"] == "error"
@@ -74,26 +73,26 @@ async def test_missing_or_any_wrong_key_is_401(key: str | None, headers: dict[st
         assert _error_body(exc)["code"] == "authentication_failed"
 
 
-async def test_auth_failures_throttle_even_a_correct_key_until_a_success_clears() -> None:
-    settings = make_settings(server={"max_auth_failures": 3, "auth_window_s": 0.6})
+async def test_auth_failures_throttle_even_a_correct_key() -> None:
+    settings = make_settings(server={"max_auth_failures": 3, "auth_window_s": 60})
     async with running_server(settings) as server:
         for _ in range(3):
             assert (await _rejected(server, "wrong")).response.status_code == 401
-        exc = await _rejected(server, API_KEY)
-        assert exc.response.status_code == 429
-        assert int(exc.response.headers["Retry-After"]) >= 1
-        assert _error_body(exc)["code"] == "rate_limited"
-        import asyncio
+        for key in (API_KEY, "wrong"):
+            exc = await _rejected(server, key)
+            assert exc.response.status_code == 429
+            assert 1 <= int(exc.response.headers["Retry-After"]) <= 60
+            assert _error_body(exc)["code"] == "rate_limited"
+        assert (await http_get(server, "/stats", {"X-API-Key": API_KEY})).status == 429
 
-        await asyncio.sleep(0.7)
-        await _accepted(server, API_KEY, {})  # the window passed: success clears the record
-        for _ in range(2):
-            assert (await _rejected(server, "wrong")).response.status_code == 401
-        await _accepted(server, API_KEY, {})  # clears: three more failures are needed again
-        for _ in range(2):
-            assert (await _rejected(server, "wrong")).response.status_code == 401
-        assert (await _rejected(server, "wrong")).response.status_code == 401
-        assert (await _rejected(server, API_KEY)).response.status_code == 429
+
+async def test_a_successful_handshake_clears_the_failures() -> None:
+    settings = make_settings(server={"max_auth_failures": 3, "auth_window_s": 60})
+    async with running_server(settings) as server:
+        for _ in range(3):
+            for _ in range(2):
+                assert (await _rejected(server, "wrong")).response.status_code == 401
+            await _accepted(server, API_KEY, {})  # without the clearing, the 3rd round is 429
 
 
 async def test_capacity_is_503_with_retry_after_1() -> None:

@@ -21,7 +21,7 @@ from cadence.server.app import CadenceServer
 from cadence.session.state import Session
 
 FAST = make_settings(echo={"tokens_per_second": 0})
-SLOW = make_settings(echo={"tokens_per_second": 50, "reply_tokens": 40})
+SLOW = make_settings(echo={"tokens_per_second": 50, "reply_tokens": 12})
 SYSTEM_WORDS = len(PROMPT.split())
 
 

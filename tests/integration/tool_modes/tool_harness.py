@@ -11,8 +11,8 @@ from typing import Any, Literal
 from harness import make_settings
 
 from cadence.engines.echo import EchoConfig, EchoEngine
-from cadence.server.app import CadenceServer
 from cadence.serve import core_config, sanitizer_factory
+from cadence.server.app import CadenceServer
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,8 +16,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "integration" / "server"))
 
-from scale import UNIT
 from harness import API_KEY, make_settings, running_server
+from scale import UNIT
 
 from cadence.client import (
     AuthenticationError,

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from cadence.engines.base import Delta, Usage
 from cadence.protocol.codes import ErrorCode
-from cadence.turns.effects import SendFrame, StartTurn
+from cadence.turns.effects import CloseConnection, SendFrame, StartTurn
 
 VOCAB = ("a", "bb", "cc", "dd", "e")
 SIDS = ("s1", "s2")
@@ -115,6 +115,8 @@ def _send(world: World, peer: Peer, drawn: tuple[str, str, str, str | bytes, str
     rejected = [f for f in frames if f["type"] == "error" and not is_terminal(f)]
     if rejected:
         _check_rejected(world, peer, before, mine, frames, duplicate, rid)
+        assert all(not effects for key, effects in batches.items() if key != id(peer)), \
+            "a rejected frame affected another connection"
         return
     assert not duplicate, "a duplicate request id was accepted"
     starts = [i for i, e in enumerate(mine) if isinstance(e, StartTurn)]
@@ -136,6 +138,7 @@ def _check_rejected(world: World, peer: Peer, before: Any, mine: list[Any], fram
         assert [f["type"] for f in frames[1:]] in ([], ["cancelled"]) and peer.turn is None
         return
     assert len(frames) == 1, f"a rejected frame did more: {frames}"
+    assert not any(isinstance(e, CloseConnection) for e in mine), "bad input closed the connection"
     assert after == before, "a rejected frame changed state"
     if duplicate:
         assert frames[0]["payload"]["code"] == "duplicate_request_id"
