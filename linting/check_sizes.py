@@ -14,6 +14,10 @@ MAX_FILE_LINES = 300
 MAX_FUNCTION_LINES = 60
 
 
+def _is_main_guard(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.If) and "__main__" in ast.unparse(stmt.test)
+
+
 def problems_in(path: Path) -> list[str]:
     """Every size or layout problem of one Python file."""
     text = path.read_text(encoding="utf-8")
@@ -36,7 +40,10 @@ def problems_in(path: Path) -> list[str]:
         if isinstance(stmt, ast.Assign)
         and any(isinstance(t, ast.Name) and t.id == "__all__" for t in stmt.targets)
     ]
-    if assigns_all and assigns_all[-1] != len(tree.body) - 1:
+    body = tree.body
+    if body and _is_main_guard(body[-1]):
+        body = body[:-1]
+    if assigns_all and assigns_all[-1] != len(body) - 1:
         found.append(f"{path}: __all__ must be the last statement of the module")
     return found
 

@@ -114,7 +114,7 @@ def _prefix(w: Window, i: int, st: LexState, r: Rules) -> Emit | None:
         n = len(label)
         if end - i < n:
             seen = text[i:end]
-            if not w.final and all(a.lower() == b for a, b in zip(seen, label)):
+            if not w.final and all(a.lower() == b for a, b in zip(seen, label, strict=False)):
                 raise NeedMore
         elif all(text[i + k].lower() == label[k] for k in range(n)):
             return i + n, NOTHING, F_SPACE

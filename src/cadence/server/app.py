@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections.abc import Callable
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 
@@ -69,6 +70,7 @@ class CadenceServer:
         self._prompts: PromptBuilder | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._janitor: asyncio.Task[None] | None = None
+        self._changed = asyncio.Event()
 
     @property
     def port(self) -> int:
@@ -145,8 +147,10 @@ class CadenceServer:
         finally:
             self.handlers.discard(handler)
             self.gate.release(ws)
+            self._changed.set()
 
     def _log_turn(self, ended: TurnEnded) -> None:
+        self._changed.set()
         turn_log.info(
             "turn session=%s request=%s outcome=%s ttft_ms=%s tool_ms=%s total_ms=%.1f "
             "prompt_tokens=%d completion_tokens=%d",
@@ -185,12 +189,20 @@ class CadenceServer:
             handler.core.start_draining()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.server.drain_timeout_s
-        while self.running_turns() and loop.time() < deadline:
-            await asyncio.sleep(0.05)
+        await self._wait_until(lambda: self.running_turns() == 0, deadline)
         for handler in list(self.handlers):
             handler.feed(handler.core.shutdown)
-        while self.handlers and loop.time() < deadline + 10:
-            await asyncio.sleep(0.05)
+        await self._wait_until(lambda: not self.handlers, deadline + 10)
+
+    async def _wait_until(self, condition: Callable[[], bool], deadline: float) -> None:
+        """Wait for ``condition``, re-checked whenever a turn or connection ends."""
+        while not condition():
+            self._changed.clear()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await self._changed.wait()
+            except TimeoutError:
+                return
 
     async def aclose(self) -> None:
         """Stop serving and release engines. Idempotent."""

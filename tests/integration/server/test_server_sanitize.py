@@ -13,8 +13,8 @@ MARKDOWN = "**Sure** thing! Mail bob@example.com now"
 
 async def test_tokens_are_speakable_and_history_keeps_raw_text() -> None:
     settings = make_settings(echo={"tokens_per_second": 0, "reply_tokens": 6})
-    async with running_server(settings, make_sanitizer=sanitizer_factory(settings)) as server:
-        async with client(server) as c:
+    async with running_server(settings, make_sanitizer=sanitizer_factory(settings)) as server, \
+            client(server) as c:
             rid = await c.start(MARKDOWN)
             frames = await c.until_terminal(rid)
             done = frames[-1]
@@ -35,8 +35,8 @@ async def test_tokens_are_speakable_and_history_keeps_raw_text() -> None:
 
 async def test_sanitize_output_false_sends_raw_text() -> None:
     settings = make_settings(echo={"tokens_per_second": 0, "reply_tokens": 6})
-    async with running_server(settings, make_sanitizer=sanitizer_factory(settings)) as server:
-        async with client(server) as c:
+    async with running_server(settings, make_sanitizer=sanitizer_factory(settings)) as server, \
+            client(server) as c:
             rid = await c.start(MARKDOWN, sampling={"sanitize_output": False})
             done = (await c.until_terminal(rid))[-1]
             assert done["payload"]["text"].startswith("**Sure** thing!")
