@@ -26,7 +26,7 @@ import orjson
 from websockets.asyncio.client import connect
 
 from cadence.config.load import load_settings
-from cadence.engines.base import ChatMessage, GenerationRequest, SamplingParams
+from cadence.engines.base import ChatEngine, ChatMessage, GenerationRequest, SamplingParams
 from cadence.engines.factory import build_chat_engine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,10 +60,7 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-async def in_process(engine_name: str, concurrency: int, rounds: int, max_tokens: int) -> list[Sample]:
-    settings = load_settings({**os.environ, "TEXT_API_KEY": "bench", "INFERENCE_ENGINE": engine_name})
-    engine = build_chat_engine(settings)
-    await engine.start()
+async def in_process(engine: ChatEngine, concurrency: int, round_index: int, max_tokens: int) -> list[Sample]:
     sampling = SamplingParams(temperature=0.0, max_tokens=max_tokens)
     samples: list[Sample] = []
 
@@ -80,16 +77,12 @@ async def in_process(engine_name: str, concurrency: int, rounds: int, max_tokens
         end = time.perf_counter()
         return Sample((first or end) - start, end - start, tokens)
 
-    try:
-        for round_index in range(rounds):
-            batch = [PROMPTS[(round_index * concurrency + i) % len(PROMPTS)] for i in range(concurrency)]
-            samples += await asyncio.gather(*(one(p) for p in batch))
-    finally:
-        await engine.aclose()
+    batch = [PROMPTS[(round_index * concurrency + i) % len(PROMPTS)] for i in range(concurrency)]
+    samples += await asyncio.gather(*(one(p) for p in batch))
     return samples
 
 
-async def through_server(port: int, concurrency: int, rounds: int, max_tokens: int) -> list[Sample]:
+async def through_server(port: int, concurrency: int, round_index: int, max_tokens: int) -> list[Sample]:
     samples: list[Sample] = []
     url = f"ws://127.0.0.1:{port}/ws?api_key=bench"
 
@@ -122,8 +115,7 @@ async def through_server(port: int, concurrency: int, rounds: int, max_tokens: i
                         break
         return out
 
-    per_session = [[PROMPTS[(r * concurrency + i) % len(PROMPTS)] for r in range(rounds)]
-                   for i in range(concurrency)]
+    per_session = [[PROMPTS[(round_index * concurrency + i) % len(PROMPTS)]] for i in range(concurrency)]
     for result in await asyncio.gather(*(session(p) for p in per_session)):
         samples += result
     return samples
@@ -160,18 +152,26 @@ def summarise(samples: list[Sample]) -> dict[str, float]:
 
 
 async def run(args: argparse.Namespace) -> dict[str, dict[str, dict[str, float]]]:
-    results: dict[str, dict[str, dict[str, float]]] = {}
-    for c in args.concurrency:
-        results[f"c{c}"] = {"in_process": summarise(await in_process(args.engine, c, args.rounds, args.max_tokens))}
+    """Alternate in-process and server rounds so both see the same machine."""
     proc = start_server(args.engine, args.port)
+    settings = load_settings({**os.environ, "TEXT_API_KEY": "bench", "INFERENCE_ENGINE": args.engine})
+    engine = build_chat_engine(settings)
+    await engine.start()
+    results: dict[str, dict[str, dict[str, float]]] = {}
     try:
         for c in args.concurrency:
-            server = summarise(await through_server(args.port, c, args.rounds, args.max_tokens))
-            results[f"c{c}"]["server"] = server
-            results[f"c{c}"]["server_added_ttft_p50_ms"] = {
-                "value": round(server["ttft_p50_ms"] - results[f"c{c}"]["in_process"]["ttft_p50_ms"], 1)
+            local: list[Sample] = []
+            remote: list[Sample] = []
+            for round_index in range(args.rounds):
+                local += await in_process(engine, c, round_index, args.max_tokens)
+                remote += await through_server(args.port, c, round_index, args.max_tokens)
+            row = {"in_process": summarise(local), "server": summarise(remote)}
+            row["server_added_ttft_p50_ms"] = {
+                "value": round(row["server"]["ttft_p50_ms"] - row["in_process"]["ttft_p50_ms"], 1)
             }
+            results[f"c{c}"] = row
     finally:
+        await engine.aclose()
         proc.terminate()
         proc.wait(60)
     return results

@@ -43,7 +43,8 @@ from bench_wsload import Stats, open_sessions
 ROOT = Path(__file__).resolve().parent.parent
 RELAYS = ROOT / "scripts" / "bench_relays"
 API_KEY = "bench-key"
-PORTS = {"cadence": 18100, "fastapi": 18101, "aiohttp": 18102, "cadence-base": 18103}
+SERVERS = ("cadence", "cadence-raw", "cadence-base", "cadence-base-raw", "fastapi", "aiohttp")
+PORTS = {name: 18100 + index for index, name in enumerate(SERVERS)}
 
 
 def server_command(name: str, port: int, reply_tokens: int) -> list[str]:
@@ -69,6 +70,14 @@ def server_env(reply_tokens: int, max_sessions: int) -> dict[str, str]:
     }
 
 
+def variant_env(name: str, args: argparse.Namespace) -> dict[str, str]:
+    """``-raw``: the speech sanitizer off; ``-base``: Cadence from ``--baseline-src``."""
+    extra = {"SANITIZE_OUTPUT": "false"} if name.endswith("-raw") else {}
+    if name.startswith("cadence-base"):
+        extra["PYTHONPATH"] = str(args.baseline_src)
+    return extra
+
+
 @contextlib.contextmanager
 def servers(names: list[str], args: argparse.Namespace, logs: Path) -> Iterator[dict[str, int]]:
     """Start the servers pinned to ``--server-core``; yield their pids."""
@@ -77,9 +86,10 @@ def servers(names: list[str], args: argparse.Namespace, logs: Path) -> Iterator[
     try:
         for name in names:
             command = ["taskset", "-c", str(args.server_core), *server_command(name, PORTS[name], args.reply_tokens)]
-            extra = {"PYTHONPATH": str(args.baseline_src)} if name == "cadence-base" else {}
             with open(logs / f"{name}.log", "wb") as log:
-                procs[name] = subprocess.Popen(command, env={**env, **extra}, cwd=ROOT, stdout=log, stderr=log)
+                procs[name] = subprocess.Popen(
+                    command, env={**env, **variant_env(name, args)}, cwd=ROOT, stdout=log, stderr=log
+                )
         yield {name: proc.pid for name, proc in procs.items()}
     finally:
         for proc in procs.values():
@@ -214,20 +224,24 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--frames", type=int, default=60000, help="token frames per measurement when --turns is 0")
     parser.add_argument("--reply-tokens", type=int, default=40, help="tokens per reply (ECHO_REPLY_TOKENS)")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--servers", default="cadence,fastapi,aiohttp")
+    parser.add_argument(
+        "--servers", default="cadence,cadence-raw,fastapi,aiohttp",
+        help=f"any of {', '.join(SERVERS)} (-raw: SANITIZE_OUTPUT=false; -base: from --baseline-src)",
+    )
     parser.add_argument("--server-core", type=int, default=0)
     parser.add_argument("--client-core", type=int, default=1)
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between measurements")
     parser.add_argument("--json", type=Path, help="write every result row here")
     parser.add_argument(
         "--baseline-src", type=Path,
-        help="also run a server 'cadence-base' from this copy of src/ (PYTHONPATH), for before/after",
+        help="a copy of src/ to run the cadence-base servers from (PYTHONPATH), for before/after",
     )
     args = parser.parse_args(argv)
     args.sessions = [int(part) for part in args.sessions.split(",")]
     args.servers = args.servers.split(",")
-    if args.baseline_src:
-        args.servers.insert(1, "cadence-base")
+    unknown = set(args.servers) - set(SERVERS)
+    if unknown or (not args.baseline_src and any("-base" in name for name in args.servers)):
+        parser.error(f"unknown servers {sorted(unknown)}, or a -base server without --baseline-src")
     return args
 
 

@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--out", type=Path, help=f"output (default MODELS/{DEFAULT_MODEL_DIR})")
     train.add_argument("--epochs", type=int, default=_DEFAULTS.epochs)
     train.add_argument("--seed", type=int, default=_DEFAULTS.seed)
+    train.add_argument("--lr", type=float, default=_DEFAULTS.learning_rate)
+    train.add_argument("--negative-weight", type=float, default=_DEFAULTS.negative_weight)
     train.add_argument("--json", action="store_true", help="print the report as JSON")
     ev = sub.add_parser("eval", help="measure a tool model on labelled utterances")
     source = ev.add_mutually_exclusive_group(required=True)
@@ -64,7 +66,12 @@ def _train(args: argparse.Namespace) -> int:
     if not (base / "config.json").is_file():
         print(f"error: base encoder not found at {base}", file=sys.stderr)
         return 2
-    recipe = TrainRecipe(epochs=args.epochs, seed=args.seed)
+    recipe = TrainRecipe(
+        epochs=args.epochs,
+        seed=args.seed,
+        learning_rate=args.lr,
+        negative_weight=args.negative_weight,
+    )
     result = train_to(base, data, out, recipe, lambda line: print(line, file=sys.stderr))
     report = {
         "model": str(out),

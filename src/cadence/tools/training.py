@@ -39,6 +39,7 @@ class TrainRecipe:
     warmup_ratio: float = 0.1
     seed: int = 13
     history_augment: float = 0.5
+    negative_weight: float = 1.0
     max_length: int = DEFAULT_MAX_LENGTH
     history_tokens: int = DEFAULT_HISTORY_TOKENS
     heldout_percent: int = HELDOUT_PERCENT
@@ -139,10 +140,12 @@ def _epoch(
     batches: list[list[Example]],
     progress: Progress,
     label: str,
+    negative_weight: float,
 ) -> float:
     import torch
 
     wrapper.train_mode()
+    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor([negative_weight, 1.0]))
     total = 0.0
     for step, batch in enumerate(batches, start=1):
         tensors = collate(
@@ -152,7 +155,7 @@ def _epoch(
             device=wrapper.device,
         )
         labels = torch.tensor([e.label for e in batch], dtype=torch.long)
-        loss = wrapper.model(**tensors, labels=labels).loss
+        loss = loss_fn(wrapper.model(**tensors).logits, labels)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(wrapper.model.parameters(), 1.0)
         optimizer.step()
@@ -197,7 +200,7 @@ def train(
         epoch_set = with_borrowed_history(train_set, pool, recipe.history_augment, rng)
         batches = length_batches(epoch_set, recipe.batch_size, rng, wrapper)
         label = f"epoch {epoch}/{recipe.epochs}"
-        losses.append(_epoch(wrapper, optimizer, scheduler, batches, progress, label))
+        losses.append(_epoch(wrapper, optimizer, scheduler, batches, progress, label, recipe.negative_weight))
         f1 = evaluate(wrapper, heldout, recipe.threshold).f1
         elapsed = time.perf_counter() - started
         progress(f"{label} done: loss {losses[-1]:.4f}, held-out F1 {f1:.3f} ({elapsed:.0f} s)")
