@@ -30,9 +30,14 @@ install_torch() {
     return
   fi
   log "installing torch $want"
-  if "$py" -m pip install --quiet --no-index "torch==$want" 2>/dev/null; then
+  local probe
+  probe="$(mktemp -d)"
+  if "$py" -m pip download --quiet --no-index --no-deps "torch==$want" -d "$probe" >/dev/null 2>&1; then
+    rm -rf "$probe"  # a local wheel (find-links) exists: plain pip takes it
+    "$py" -m pip install --quiet "torch==$want" || return 1
     return
   fi
+  rm -rf "$probe"
   if command -v nvidia-smi >/dev/null 2>&1 && [ "$py" = "$PY" ]; then
     "$py" -m pip install --quiet "torch==$want" || die "torch install failed"
   else

@@ -1,0 +1,130 @@
+"""Chat TTFT in ``both`` mode vs ``chat`` mode: what the tool decision costs.
+
+Two servers on the same engine run side by side (one per mode); the same
+utterances go to each in alternation, one at a time, and the script reports
+TTFT p50/p95/p99 per mode, the ratio both/chat, and the toolcall latency.
+The utterances are ones the classifier answers "no" to (the common case:
+the chat generation started at the same time as the classifier is used).
+
+    .venv/bin/python scripts/bench_modes.py --engine hf --rounds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import orjson
+from websockets.asyncio.client import connect
+
+ROOT = Path(__file__).resolve().parents[1]
+SYSTEM = "You are a friendly voice assistant. Answer in one short sentence."
+UTTERANCES = [
+    "what's a good name for a puppy",
+    "how long should I boil an egg",
+    "tell me a fun fact about owls",
+    "what should I have for lunch",
+    "is it going to be a nice weekend",
+    "recommend me a podcast about history",
+]
+
+
+def start(mode: str, engine: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TEXT_API_KEY": "bench", "INFERENCE_ENGINE": engine, "DEPLOY_MODE": mode,
+           "PORT": str(port), "HOST": "127.0.0.1", "WS_MAX_MESSAGES_PER_WINDOW": "0",
+           "LOG_LEVEL": "warning"}
+    proc = subprocess.Popen([sys.executable, "-m", "cadence", "serve"], cwd=ROOT, env=env)
+    for _ in range(900):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as response:
+                if response.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"{mode} server did not become ready")
+
+
+async def turn(port: int, utterance: str, max_tokens: int) -> tuple[float, float | None, str]:
+    """One fresh session: returns (ttft_ms, tool_ms, toolcall status)."""
+    sid = uuid.uuid4().hex[:12]
+    async with connect(f"ws://127.0.0.1:{port}/ws?api_key=bench", compression=None) as ws:
+        payload = {"chat_prompt": SYSTEM, "sampling": {"temperature": 0, "max_tokens": max_tokens}}
+        await ws.send(orjson.dumps({"type": "start", "session_id": sid, "request_id": "a",
+                                    "payload": payload}).decode())
+        await ws.recv()
+        t0 = time.perf_counter()
+        await ws.send(orjson.dumps({"type": "message", "session_id": sid, "request_id": "b",
+                                    "payload": {"user_utterance": utterance}}).decode())
+        ttft = None
+        status = "-"
+        while True:
+            frame = orjson.loads(await ws.recv())
+            if frame["type"] == "toolcall":
+                status = frame["payload"]["status"]
+            elif frame["type"] == "token" and ttft is None:
+                ttft = (time.perf_counter() - t0) * 1000
+            elif frame["type"] in ("done", "cancelled", "error"):
+                tool_ms = frame["payload"].get("timings", {}).get("tool_ms")
+                return (ttft or 0.0), tool_ms, status
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+async def run(args: argparse.Namespace) -> int:
+    chat = start("chat", args.engine, args.port)
+    both = start("both", args.engine, args.port + 1)
+    ttft: dict[str, list[float]] = {"chat": [], "both": []}
+    tool_ms: list[float] = []
+    statuses: list[str] = []
+    try:
+        for port in (args.port, args.port + 1):  # warm both
+            await turn(port, UTTERANCES[0], args.max_tokens)
+        for index in range(args.rounds):
+            utterance = UTTERANCES[index % len(UTTERANCES)]
+            order = [("chat", args.port), ("both", args.port + 1)]
+            for mode, port in order if index % 2 == 0 else order[::-1]:
+                value, tool, status = await turn(port, utterance, args.max_tokens)
+                ttft[mode].append(value)
+                if mode == "both":
+                    statuses.append(status)
+                    if tool is not None:
+                        tool_ms.append(tool)
+    finally:
+        for proc in (chat, both):
+            proc.terminate()
+            proc.wait(60)
+    print(f"engine={args.engine} rounds={args.rounds} max_tokens={args.max_tokens}")
+    print(f"{'mode':>5} {'n':>3} {'ttft p50':>9} {'p95':>8} {'p99':>8}")
+    for mode, values in ttft.items():
+        print(f"{mode:>5} {len(values):>3} {pct(values, 50):>9.1f} {pct(values, 95):>8.1f} {pct(values, 99):>8.1f}")
+    ratio = pct(ttft["both"], 50) / pct(ttft["chat"], 50)
+    print(f"both/chat TTFT p50 ratio: {ratio:.3f}")
+    if tool_ms:
+        print(f"toolcall latency (done.timings.tool_ms) p50 {pct(tool_ms, 50):.1f} ms, "
+              f"p95 {pct(tool_ms, 95):.1f} ms; decisions: {statuses.count('no')} no, "
+              f"{statuses.count('yes')} yes")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--engine", default="hf")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--max-tokens", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8141)
+    return asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
