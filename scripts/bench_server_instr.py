@@ -9,7 +9,8 @@ the same sessions and turns and two reply lengths, and reports
 - instructions per token: the difference between the runs divided by the
   difference in tokens (per-turn work cancels out);
 - instructions per turn: what is left of the short run once its tokens are
-  paid for, less the process's start-up (measured by a run with no turns).
+  paid for, less start-up and handshakes (a run that opens the same
+  sessions and runs no turn).
 
 Kernel work (the ``send`` system call, about 6-11 µs per frame here) is not
 counted: compare it with the on-CPU times of ``bench_server.py``. Needs
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import subprocess
 import sys
@@ -50,8 +50,9 @@ async def drive(port: int, path: str, sessions: int, turns: int, reply_tokens: i
                 raise
             await asyncio.sleep(0.5)
     stats = Stats()
-    opened = await open_sessions("127.0.0.1", port, path, sessions, stats, reply_tokens) if turns else []
-    await asyncio.gather(*(session.run_turns(turns) for session in opened))
+    opened = await open_sessions("127.0.0.1", port, path, sessions, stats, reply_tokens)
+    if turns:
+        await asyncio.gather(*(session.run_turns(turns) for session in opened))
     for session in opened:
         session.close()
     await asyncio.sleep(0.5)
@@ -102,12 +103,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--long-reply-tokens", type=int, default=400)
     parser.add_argument("--baseline-src", type=Path, help="src/ copy for the cadence-base servers")
     args = parser.parse_args(argv)
+    names = args.servers.split(",")
+    if set(names) - set(SERVERS) or (not args.baseline_src and any("-base" in name for name in names)):
+        parser.error("unknown servers, or a -base server without --baseline-src")
     print(f"| server | instructions/token | instructions/turn | instructions/frame at {args.reply_tokens} tokens/turn |")
     print("|---|---:|---:|---:|")
-    for index, name in enumerate(args.servers.split(",")):
-        if name not in SERVERS:
-            parser.error(f"unknown server {name}")
-        row = measure(name, args, 18700 + 10 * index + os.getpid() % 7)
+    for index, name in enumerate(names):
+        row = measure(name, args, 18700 + 10 * index)
         print(f"| {name} | {row['per_token']:,.0f} | {row['per_turn']:,.0f} | {row['per_frame_at_short']:,.0f} |",
               flush=True)
     return 0
