@@ -175,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
 
 # fmt: off
 # fmt: off
+# fmt: off
+# fmt: off
 VOCAB: dict[str, list[str]] = {
     "thing": [
         "error", "error message", "popup", "pop-up", "warning", "dialog box", "notification",
@@ -336,7 +338,7 @@ VOCAB: dict[str, list[str]] = {
         "my work dashboard", "the insurance site", "a shopping site", "Expedia",
     ],
     "doc": [
-        "my spreadsheet", "this report", "my slides", "my essay", "a contract", "my code",
+        "my spreadsheet", "the quarterly report", "my slides", "my essay", "a contract", "my code",
         "the budget sheet", "my resume", "a form", "the bug tracker", "a PDF", "my photo editor",
         "my calendar", "a game", "the settings",
     ],
@@ -402,6 +404,20 @@ POSITIVE_TEMPLATES: list[str] = [
     "help me pick one of these {items}",
     "okay so this is the {thing}, what do I do",
     "here's the {thing}, what do you think",
+    "what's this {thing} trying to tell me",
+    "can you walk me through this {thing}",
+    "tell me what's wrong {where}",
+    "is the {thing} {spot} {adj}",
+    "I don't get this {thing}, help",
+    "so this {thing} just popped up",
+    "do you see the {thing} {spot}",
+    "I'm confused by this {thing}",
+    "what would you change about this {design}",
+    "would you buy this one, it's on {site}",
+    "how much is this one {where}",
+    "what does the {thing} {spot} say",
+    "can you check if this {thing} is {adj}",
+    "I'm looking at the {thing} right now, is it {adj}",
 ]
 
 NEGATIVE_TEMPLATES: list[str] = [
@@ -503,6 +519,25 @@ NEGATIVE_TEMPLATES: list[str] = [
     "what's the history of the {thing}",
     "who invented the {thing}",
     "I read an interesting {text} about {topic}",
+    "I'm looking into {topic} for school",
+    "looking back, {event} was really fun",
+    "it looks like {person} is running late",
+    "{person} looks just like their dad",
+    "does it look like rain in {place} this weekend",
+    "I can see why people love {place}",
+    "I see, so {topic} is complicated",
+    "let's see if {person} wants to come",
+    "you should see {place} in the spring",
+    "I'd love to see {place} someday",
+    "I saw {person} at the store",
+    "my {screen_dev} looks great after the update",
+    "I want to take better pictures of {subject}",
+    "check the weather in {place}",
+    "read me a poem about {subject}",
+    "show me a recipe for {food}",
+    "what do you think about {topic}",
+    "help me understand {topic}",
+    "which is better for {purpose}, a {size} or a {size} monitor",
 ]
 
 HAND_POSITIVE: list[str] = [
@@ -547,7 +582,18 @@ HAND_POSITIVE: list[str] = [
     "the second one down", "this thing right here", "right here, this", "this, right here",
     "ok what's this now", "wait what's this", "uhh what", "okay look", "so look at this",
     "hey check out my screen", "can you peep my screen", "eyes on this", "have a look",
-    "quick look?", "take a peek", "glance at this", "gimme your take on this",
+    "quick look?", "take a peek", "glance at this", "gimme your take on this", "bro look",
+    "look look look", "ok see this part", "right here, see?", "does this make sense to you",
+    "what am I doing wrong here", "why's it doing that", "it's asking me for something, what is it",
+    "what should I type here", "what goes in this field", "is this spam", "is this legit or fake",
+    "am I getting scammed here", "which link do I click", "is this the one",
+    "that one, the blue one", "the top one or the bottom one", "can you tell what this is",
+    "uh, is this normal", "is it supposed to look like this", "hmm this doesn't look right",
+    "does that look off to you", "ok I'm on the page now", "it's showing me a bunch of options",
+    "there's a red warning thing", "there's a popup in the way", "something just popped up",
+    "what is this little thing", "check out this photo", "what do you make of this",
+    "give this a look", "look what I found", "look what it says", "check what it says",
+    "I clicked it and got this", "it gave me this message",
 ]
 
 HAND_NEGATIVE: list[str] = [
@@ -643,7 +689,24 @@ HAND_NEGATIVE: list[str] = [
     "I want to frame a picture of my grandparents", "the photos from the wedding came back",
     "I keep looking at houses online", "I spent all night looking at memes",
     "my screen brightness hurts my eyes at night", "screenshots are so useful",
-    "I love the picture on the new OLED TVs", "I saw a cool chart in the news today",
+    "I love the picture on the new OLED TVs", "I saw a cool chart in the news today", "what's new",
+    "what's for dinner", "what's the time", "what's the date today", "what's good",
+    "what's the score of the game", "what's the plan", "what's your favorite color",
+    "what's happening this weekend", "what's on TV tonight", "what's the news today",
+    "what's the point", "what's the matter with me today", "what's the word for happy in French",
+    "what's a synonym for big", "what's the speed of light", "what's a good gift for a teacher",
+    "what about lunch", "what about you", "what about tomorrow at noon", "what about pizza tonight",
+    "what about the beach instead", "what about calling her later", "how about a movie night",
+    "how about we take a break", "this is going to be a long week",
+    "this reminds me of my childhood", "this conversation is fun", "this week flew by",
+    "this app is pretty cool", "this is my third coffee", "here's the thing, I'm tired",
+    "here we go again", "here's a fun fact, cats sleep a lot", "check the time for me",
+    "check if it's going to snow", "check my schedule for Friday",
+    "so what's the best pizza topping", "what do you think of jazz",
+    "which one do you like more, summer or winter",
+    "is that right that owls can turn their heads all the way",
+    "is it true that goldfish forget everything", "did I tell you about my trip",
+    "I'm done with that now", "okay that's sorted", "all good now",
 ]
 
 HISTORY_CASES: list[tuple[list[str], list[str], int]] = [

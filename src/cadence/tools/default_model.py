@@ -96,13 +96,14 @@ def train_to(
         ValueError: a split is empty.
     """
     examples = load_examples(dataset)
+    stamp = fingerprint(base_dir, dataset, recipe)  # of the data actually trained on
     tmp = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         result = train(base_dir, examples, tmp, recipe, progress)
         positives, negatives = label_counts(examples)
         report = {
-            "fingerprint": fingerprint(base_dir, dataset, recipe),
+            "fingerprint": stamp,
             "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "base_model": str(base_dir),
             "dataset": {

@@ -76,16 +76,26 @@ def evaluate(model: HFToolModel, examples: Sequence[Example], threshold: float) 
 
 
 def with_borrowed_history(
-    examples: Sequence[Example], pool: Sequence[str], rate: float, rng: random.Random
+    examples: Sequence[Example], pool: Sequence[Example], rate: float, rng: random.Random
 ) -> list[Example]:
-    """Give a ``rate`` share of history-less examples 1-3 turns drawn from ``pool``."""
+    """Give a ``rate`` share of history-less examples 1-3 earlier turns from ``pool``.
+
+    The label is unchanged: the utterance decides. Half of the borrowed turns
+    come from the opposite label, so that a screenshot request in the
+    history does not make a later "thanks, got it" one (and vice versa).
+    """
+    by_label = {label: [e.text for e in pool if e.label == label] for label in (0, 1)}
+    anything = [e.text for e in pool]
     out: list[Example] = []
     for example in examples:
-        if not example.history and pool and rng.random() < rate:
-            turns = tuple(rng.choice(pool) for _ in range(rng.randint(1, 3)))
-            out.append(dataclasses.replace(example, history=turns))
-        else:
+        if example.history or not anything or rng.random() >= rate:
             out.append(example)
+            continue
+        turns = []
+        for _ in range(rng.randint(1, 3)):
+            source = by_label[1 - example.label] if rng.random() < 0.5 else anything
+            turns.append(rng.choice(source or anything))
+        out.append(dataclasses.replace(example, history=tuple(turns)))
     return out
 
 
@@ -194,7 +204,7 @@ def train(
     tokenizer, model, wrapper = load_base(base_dir, recipe)
     optimizer, scheduler = _optimizer(model, recipe, len(train_set))
     progress(f"training on {len(train_set)} examples, held out {len(heldout)}")
-    rng, pool = random.Random(recipe.seed), [e.text for e in train_set]
+    rng, pool = random.Random(recipe.seed), train_set
     losses: list[float] = []
     for epoch in range(1, recipe.epochs + 1):
         epoch_set = with_borrowed_history(train_set, pool, recipe.history_augment, rng)

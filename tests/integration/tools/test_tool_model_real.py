@@ -80,8 +80,12 @@ def test_real_tokenizer_fitting_keeps_the_end(model_dir: Path) -> None:
     assert len(fitted.input_ids) == 32 and fitted.truncated and fitted.turns_used == 0
     tail = model.encode("take a look at my screen")
     assert fitted.input_ids[-len(tail) - 1 : -1] == tuple(tail)
-    fitted = model.fit(ToolInput(("first turn here", "second", "third one now"), "hi"))
-    assert fitted.turns_used == 2  # 3 + 1 sep + 3 + ... : the oldest is dropped
+    turns = ("first turn here", "second", "third one now")
+    fitted = model.fit(ToolInput(turns, "hi"))
+    assert fitted.turns_used == 3  # 3+1 + 1+1 + 3+1 = 10 tokens fit the 12-token history budget
+    small = load_tool_model(ToolConfig(model=str(model_dir), max_length=32, history_tokens=8))
+    fitted = small.fit(ToolInput(turns, "hi"))
+    assert fitted.turns_used == 2  # newest first: 4 + 2 fit in 8, the oldest (4 more) is dropped
     assert len(model.score([ToolInput((), "hi"), ToolInput(("x",), "look")])) == 2
 
 
@@ -99,7 +103,10 @@ def test_other_architectures_run_through_the_same_path(kind: str, base_dir: Path
     )
 
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir), local_files_only=True)
-    extra: dict[str, object] = {"attention_window": 8} if kind == "longformer" else {}
+    # Real RoBERTa/Longformer checkpoints have one token type; ModernBERT has none.
+    extra: dict[str, object] = {} if kind == "modernbert" else {"type_vocab_size": 1}
+    if kind == "longformer":
+        extra["attention_window"] = 8
     config = AutoConfig.for_model(
         kind,
         vocab_size=tokenizer.vocab_size,
@@ -116,9 +123,25 @@ def test_other_architectures_run_through_the_same_path(kind: str, base_dir: Path
     tiny.save_pretrained(tmp_path)
     tokenizer.save_pretrained(tmp_path)
     model = load_tool_model(ToolConfig(model=str(tmp_path), max_length=512))
-    expected = 128 if kind in {"roberta", "longformer"} else 130
+    # RoBERTa-style position ids start after padding_idx: 130 - (pad_token_id + 1) usable.
+    expected = 130 - (tokenizer.pad_token_id + 1) if kind in {"roberta", "longformer"} else 130
     assert model.budget.max_length == expected
     assert model.layout.global_first == (kind == "longformer")
     assert not model.uses_token_types
     scores = model.score([ToolInput(("an earlier turn",), "look " * 300), ToolInput((), "hi")])
     assert len(scores) == 2 and all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_eval_command_prints_json(model_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from cadence.tools.cli import main
+
+    unseen = ROOT / "tests" / "data" / "tool_unseen.jsonl"
+    assert main(["eval", "--data", str(unseen), "--model", str(model_dir), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n"] == 133
+    for key in ("accuracy", "precision", "recall", "f1"):
+        assert 0.0 <= report[key] <= 1.0
+    assert report["latency_ms"]["p95"] >= report["latency_ms"]["p50"] > 0
+    assert report["timeouts"] == 0
