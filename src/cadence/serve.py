@@ -102,6 +102,9 @@ def main(argv: list[str]) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     _install_loop()
+    # Model threads (tool classifier, hf decode) and the event loop share the
+    # GIL; a short switch interval stops one from convoying behind another.
+    sys.setswitchinterval(0.0001)
     try:
         asyncio.run(run(settings))
     except (EngineUnavailableError, ToolUnavailableError) as exc:
