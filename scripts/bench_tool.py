@@ -48,23 +48,40 @@ def _inputs(count: int, seed: int) -> list[ToolInput]:
     return [ToolInput(tuple(rng.choice(texts) for _ in range(rng.randint(0, 3))), e.text) for e in picked]
 
 
-def _time_calls(model: HFToolModel, batches: list[list[ToolInput]]) -> list[float]:
-    times = []
+def _time_calls(model: HFToolModel, batches: list[list[ToolInput]]) -> tuple[list[float], list[float]]:
+    """Wall and process-CPU milliseconds of each ``score`` call."""
+    wall: list[float] = []
+    cpu: list[float] = []
     for batch in batches:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         model.score(batch)
-        times.append((time.perf_counter() - started) * 1000.0)
-    return times
+        wall.append((time.perf_counter() - started) * 1000.0)
+        cpu.append((time.process_time() - cpu_started) * 1000.0)
+    return wall, cpu
 
 
-def bench_forward(model: HFToolModel, iterations: int) -> dict[int, list[float]]:
-    """Milliseconds per ``score`` call at batch sizes 1 and 8."""
-    items = _inputs(iterations * 8 + 80, seed=1)
-    _time_calls(model, [[i] for i in items[:10]])  # warm-up
-    results: dict[int, list[float]] = {}
-    for size in (1, 8):
-        batches = [items[80 + k * size : 80 + (k + 1) * size] for k in range(iterations)]
-        results[size] = _time_calls(model, batches)
+def _requests(iterations: int) -> tuple[list[ToolInput], list[list[ToolInput]]]:
+    """The same ``iterations`` single requests and groups of 8 for every row."""
+    items = _inputs(iterations * 9, seed=1)
+    singles = items[:iterations]
+    groups = [items[iterations + k * 8 : iterations + (k + 1) * 8] for k in range(iterations)]
+    return singles, groups
+
+
+def bench_forward(model: HFToolModel, iterations: int) -> dict[int, tuple[list[float], list[float]]]:
+    """Wall and CPU milliseconds per ``score`` call at batch sizes 1 and 8.
+
+    Calls alternate between the two sizes so that both see the same machine
+    state (this VM is shared and its load changes by the second).
+    """
+    singles, groups = _requests(iterations)
+    _time_calls(model, [[i] for i in _inputs(10, seed=3)])  # warm-up
+    results: dict[int, tuple[list[float], list[float]]] = {1: ([], []), 8: ([], [])}
+    for single, group in zip(singles, groups, strict=True):
+        for size, batch in ((1, [single]), (8, group)):
+            wall, cpu = _time_calls(model, [batch])
+            results[size][0].extend(wall)
+            results[size][1].extend(cpu)
     return results
 
 
@@ -72,24 +89,18 @@ async def bench_serving(config: ToolConfig, rounds: int) -> dict[str, object]:
     """Per-request latency through the classifier: 1 session, then 8 concurrent."""
     classifier = ToolClassifier(config)
     await classifier.start()
-    items = _inputs(rounds * 9, seed=2)
+    singles, groups = _requests(rounds)
     try:
-        single = [(await classifier.classify(i.user_turns, i.utterance)).latency_ms for i in items[:rounds]]
+        single = [(await classifier.classify(i.user_turns, i.utterance)).latency_ms for i in singles]
         before = classifier.stats().forward_passes
         concurrent: list[float] = []
-        for r in range(rounds // 2):
-            group = items[rounds + r * 8 : rounds + (r + 1) * 8]
+        for group in groups[: rounds // 2]:
             decisions = await asyncio.gather(*(classifier.classify(i.user_turns, i.utterance) for i in group))
             concurrent.extend(d.latency_ms for d in decisions)
         passes = classifier.stats().forward_passes - before
     finally:
         await classifier.aclose()
-    return {
-        "single": single,
-        "concurrent": concurrent,
-        "passes": passes,
-        "limits": classifier.limits,
-    }
+    return {"single": single, "concurrent": concurrent, "passes": passes, "limits": classifier.limits}
 
 
 def _row(name: str, values: list[float], per: int = 1) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cadence.tools.config import DEFAULT_HISTORY_TOKENS, DEFAULT_MAX_LENGTH, ToolConfig
-from cadence.tools.dataset import HELDOUT_PERCENT, Example, load_examples, split
+from cadence.tools.dataset import HELDOUT_PERCENT, Example, split
 from cadence.tools.metrics import BinaryMetrics, binary_metrics
 from cadence.tools.runtime import HFToolModel, collate, hub_offline
 from cadence.tools.types import ToolInput
@@ -252,29 +252,12 @@ def _optimizer(model: Any, recipe: TrainRecipe, train_size: int) -> tuple[Any, A
     return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
 
 
-def load_and_train(
-    base_dir: Path,
-    dataset: Path,
-    out_dir: Path,
-    recipe: TrainRecipe,
-    progress: Progress,
-) -> TrainResult:
-    """:func:`train` on the examples of the JSON-lines file ``dataset``.
-
-    Raises:
-        DatasetError: the dataset is invalid.
-        OSError, ValueError: as :func:`train`.
-    """
-    return train(base_dir, load_examples(dataset), out_dir, recipe, progress)
-
-
 __all__ = [
     "LABELS",
     "Progress",
     "TrainRecipe",
     "TrainResult",
     "evaluate",
-    "load_and_train",
     "load_base",
     "predict_scores",
     "train",

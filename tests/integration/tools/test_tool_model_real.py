@@ -119,7 +119,7 @@ def test_other_architectures_run_through_the_same_path(kind: str, base_dir: Path
         num_labels=2,
         **extra,
     )
-    tiny = AutoModelForSequenceClassification.from_config(config)
+    tiny = AutoModelForSequenceClassification.from_config(config)  # type: ignore[no-untyped-call]
     tiny.save_pretrained(tmp_path)
     tokenizer.save_pretrained(tmp_path)
     model = load_tool_model(ToolConfig(model=str(tmp_path), max_length=512))

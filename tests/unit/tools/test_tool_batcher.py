@@ -58,8 +58,8 @@ class FakeModel:
         return [0.9 if "look" in item.utterance else 0.1 for item in items]
 
 
-def make(model: FakeModel, **overrides: float) -> ToolClassifier:
-    config = ToolConfig(model="fake", **overrides)  # type: ignore[arg-type]
+def make(model: FakeModel, timeout_s: float = 3.0) -> ToolClassifier:
+    config = ToolConfig(model="fake", timeout_s=timeout_s)
 
     def loader(_: ToolConfig) -> BatchModel:
         return model

@@ -18,6 +18,10 @@ ROWS = [{"text": f"look at this {i}", "label": 1, "group": f"p{i}"} for i in ran
 ]
 
 
+def _quiet(_: str) -> None:
+    pass
+
+
 @pytest.fixture
 def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, list[int]]:
     models = tmp_path / "models"
@@ -56,15 +60,14 @@ def test_trains_once_then_reuses(setup: tuple[Path, Path, list[int]]) -> None:
 
 def test_retrains_when_dataset_or_recipe_changes(setup: tuple[Path, Path, list[int]]) -> None:
     models, data, calls = setup
-    quiet = {"progress": lambda _: None}
-    default_model.ensure_default_tool_model(models, dataset=data, **quiet)  # type: ignore[arg-type]
+    default_model.ensure_default_tool_model(models, dataset=data, progress=_quiet)
     data.write_text(data.read_text() + json.dumps({"text": "new", "label": 0}) + "\n")
-    default_model.ensure_default_tool_model(models, dataset=data, **quiet)  # type: ignore[arg-type]
+    default_model.ensure_default_tool_model(models, dataset=data, progress=_quiet)
     default_model.ensure_default_tool_model(
         models,
         dataset=data,
         recipe=TrainRecipe(epochs=1),
-        **quiet,  # type: ignore[arg-type]
+        progress=_quiet,
     )
     assert calls == [20, 21, 21]
 
