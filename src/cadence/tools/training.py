@@ -14,8 +14,9 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from cadence.tools.config import DEFAULT_HISTORY_TOKENS, DEFAULT_MAX_LENGTH, ToolConfig
@@ -25,7 +26,7 @@ from cadence.tools.runtime import HFToolModel, collate, hub_offline
 from cadence.tools.types import ToolInput
 
 Progress = Callable[[str], None]
-LABELS = {0: "no_tool", 1: "take_screenshot"}
+LABELS: Mapping[int, str] = MappingProxyType({0: "no_tool", 1: "take_screenshot"})
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -127,7 +128,7 @@ def load_base(base_dir: Path, recipe: TrainRecipe) -> tuple[Any, Any, HFToolMode
         str(base_dir),
         local_files_only=True,
         num_labels=2,
-        id2label=LABELS,
+        id2label=dict(LABELS),
         label2id={v: k for k, v in LABELS.items()},
     )
     # The vocabulary embeddings stay frozen: half the parameters, less
