@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator, Sequence
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
 FinishReason = Literal["stop", "length"]
 
@@ -74,14 +74,14 @@ class Usage:
     cached_prompt_tokens: int = 0
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Delta:
+class Delta(NamedTuple):
     """A piece of a streamed reply.
 
     ``text`` may be empty (a final delta that only carries the finish). The
     last delta of a request has ``finish_reason`` and ``usage`` set; no delta
     follows it. An engine step that produced several tokens yields them as
-    one delta.
+    one delta. A named tuple, not a frozen dataclass: one is built per
+    token, and this is half the cost while staying immutable.
     """
 
     text: str

@@ -14,15 +14,17 @@ import dataclasses
 import logging
 from collections.abc import Callable
 
-from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.http11 import Request, Response
 
 from cadence.config.settings import Settings
 from cadence.engines.base import ChatEngine
+from cadence.protocol.codes import CloseCode
 from cadence.server.auth import AuthThrottle
 from cadence.server.connection import ConnectionHandler
 from cadence.server.handshake import Gate, Handshake
 from cadence.server.outbound import Outbound
 from cadence.server.turn_runner import ToolService, TurnRunner
+from cadence.server.wire import WireHandler, WireLimits, WireProtocol
 from cadence.session.prompt import PromptBudgets, PromptBuilder
 from cadence.session.store import SessionStore
 from cadence.turns.config import CoreConfig
@@ -66,11 +68,13 @@ class CadenceServer:
         self.gate = Gate(srv.api_key, srv.max_connections, AuthThrottle(srv.max_auth_failures, srv.auth_window_s))
         self._handshake = Handshake(self.gate, self.stats)
         self.handlers: set[ConnectionHandler] = set()
-        self._server: Server | None = None
+        self._connections: set[asyncio.Task[None]] = set()
+        self._server: asyncio.Server | None = None
         self._prompts: PromptBuilder | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._janitor: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
+        self._close_timeout_s = 5.0
 
     @property
     def port(self) -> int:
@@ -85,21 +89,14 @@ class CadenceServer:
         models load. Raises the engine's error if loading fails.
         """
         srv = self.settings.server
-        self._server = await serve(
-            self._handle,
-            srv.host,
-            srv.port,
-            process_request=self._handshake.process_request,
-            process_response=self._handshake.process_response,
-            compression=None,
-            max_size=srv.max_message_bytes,
-            max_queue=16,
-            write_limit=srv.write_limit_bytes,
-            ping_interval=srv.ping_interval_s or None,
-            ping_timeout=srv.ping_timeout_s or None,
-            close_timeout=5,
-            server_header=None,
+        limits = WireLimits(
+            max_message_bytes=srv.max_message_bytes,
+            write_limit_bytes=srv.write_limit_bytes,
+            ping_interval_s=srv.ping_interval_s,
+            ping_timeout_s=srv.ping_timeout_s,
         )
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(lambda: WireProtocol(self, limits), srv.host, srv.port)
         self.gate.not_ready = {}
         if self._chat is not None:
             self.gate.not_ready["chat"] = f"loading the {self._chat.name} engine"
@@ -128,25 +125,42 @@ class CadenceServer:
             await asyncio.sleep(30)
             self.store.sweep(loop.time())
 
-    async def _handle(self, ws: ServerConnection) -> None:
+    # -- WireOpener: the opening handshake and new connections ---------------
+
+    def process_request(self, wire: WireProtocol, request: Request) -> Response | None:
+        """HTTP routes and the ``/ws`` checks (see :class:`Handshake`)."""
+        return self._handshake.process_request(wire, request)
+
+    def process_response(self, wire: WireProtocol, request: Request, response: Response) -> None:
+        """Free the connection slot when the upgrade did not happen."""
+        self._handshake.process_response(wire, request, response)
+
+    def opened(self, wire: WireProtocol) -> WireHandler:
+        """Build the handler of a new connection and the task that owns it."""
         loop = asyncio.get_running_loop()
         srv = self.settings.server
         core = ConnectionCore(self._core_config, self.store, self._prompts, loop.time())
         if self.gate.draining:
             core.start_draining()
-        outbound = Outbound(ws, send_timeout_s=srv.send_timeout_s, high_water=srv.write_limit_bytes)
+        outbound = Outbound(wire, send_timeout_s=srv.send_timeout_s)
         handler = ConnectionHandler(
-            ws, core, outbound,
-            lambda c, feed: TurnRunner(c, self._chat, self._tool, feed),
+            wire, core, outbound,
+            lambda c, feed, deliver: TurnRunner(c, self._chat, self._tool, feed, deliver),
             srv.idle_timeout_s,
             self._log_turn,
         )
         self.handlers.add(handler)
+        task = loop.create_task(self._serve(wire, handler))
+        self._connections.add(task)
+        task.add_done_callback(self._connections.discard)
+        return handler
+
+    async def _serve(self, wire: WireProtocol, handler: ConnectionHandler) -> None:
         try:
             await handler.run()
         finally:
             self.handlers.discard(handler)
-            self.gate.release(ws)
+            self.gate.release(wire)
             self._changed.set()
 
     def _log_turn(self, ended: TurnEnded) -> None:
@@ -204,6 +218,17 @@ class CadenceServer:
             except TimeoutError:
                 return
 
+    async def _close_connections(self) -> None:
+        """Close what is still open with 1001; cut what does not finish."""
+        for handler in list(self.handlers):
+            handler.close(int(CloseCode.GOING_AWAY), "server shutting down")
+        tasks = list(self._connections)
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=self._close_timeout_s)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
     async def aclose(self) -> None:
         """Stop serving and release engines. Idempotent."""
         for task in (self._sweeper, self._janitor):
@@ -213,6 +238,7 @@ class CadenceServer:
         self._sweeper = self._janitor = None
         if self._server is not None:
             self._server.close()
+            await self._close_connections()
             await self._server.wait_closed()
             self._server = None
         if self._chat is not None:

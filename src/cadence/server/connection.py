@@ -1,8 +1,9 @@
-"""One WebSocket connection: read frames, feed the core, carry out effects.
+"""One WebSocket connection: take its messages, feed the core, carry out effects.
 
-The handler owns three kinds of tasks: the writer (:class:`Outbound.run`),
-one turn runner per started turn, and nothing else. All of them are
-cancelled and awaited before :meth:`ConnectionHandler.run` returns, and every
+The handler is the :class:`~cadence.server.wire.WireHandler` of its
+connection: messages arrive by callback and are fed to the core at once.
+It owns one task per started turn and nothing else; :meth:`run` waits for
+the connection to end, then cancels and awaits every turn task, and every
 running engine request is aborted, whichever way the connection ends.
 """
 
@@ -12,11 +13,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from websockets.asyncio.server import ServerConnection
-from websockets.exceptions import ConnectionClosed
-
+from cadence.engines.base import Delta
 from cadence.server.outbound import Outbound
-from cadence.server.turn_runner import TurnRunner
+from cadence.server.turn_runner import DeliverDelta, Feed, TurnRunner
+from cadence.server.wire import WireProtocol
 from cadence.turns.core import ConnectionCore
 from cadence.turns.effects import (
     AbortTurn,
@@ -39,28 +39,28 @@ class ConnectionHandler:
 
     def __init__(
         self,
-        ws: ServerConnection,
+        wire: WireProtocol,
         core: ConnectionCore,
         outbound: Outbound,
-        make_runner: Callable[[ConnectionCore, Callable[[Callable[[float], None]], None]], TurnRunner],
+        make_runner: Callable[[ConnectionCore, Feed, DeliverDelta], TurnRunner],
         idle_timeout_s: float,
         on_turn_ended: TurnObserver,
-        close_grace_s: float = 10.0,
     ) -> None:
-        self._ws = ws
+        self._wire = wire
         self._core = core
         self._outbound = outbound
-        self._runner = make_runner(core, self.feed)
+        self._runner = make_runner(core, self.feed, self.engine_delta)
         self._idle_timeout_s = idle_timeout_s
         self._on_turn_ended = on_turn_ended
-        self._close_grace_s = close_grace_s
         self._loop = asyncio.get_running_loop()
         self._turns: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        self._idle: asyncio.Timeout | None = None
+        self._idle: asyncio.TimerHandle | None = None
         self._turn_ended_at = 0.0
+        self._closed = asyncio.Event()
         core.on_wakeup = self._apply_pending
         outbound.on_drop = lambda: self.feed(core.disconnected)
+        self._reschedule_idle()
 
     @property
     def core(self) -> ConnectionCore:
@@ -79,9 +79,19 @@ class ConnectionHandler:
         except Exception:
             log.exception("internal error in connection %s", self._core.id)
             self._core.fail_internal(now)
-        # _apply_pending() inlined: this runs once per token.
+        self._apply_pending()
+
+    def engine_delta(self, request_id: str, delta: Delta) -> None:
+        """Feed one engine delta: :meth:`feed` specialised for the per-token path."""
+        core = self._core
+        now = self._loop.time()
+        try:
+            core.engine_delta(request_id, delta, now)
+        except Exception:
+            log.exception("internal error in connection %s", core.id)
+            core.fail_internal(now)
         outbound = self._outbound
-        for effect in self._core.drain():
+        for effect in core.drain():
             if type(effect) is SendToken:
                 outbound.token(effect.session_id, effect.request_id, effect.text)
             else:
@@ -125,49 +135,77 @@ class ConnectionHandler:
 
     def _reschedule_idle(self) -> None:
         if self._idle is not None:
-            self._idle.reschedule(self._idle_deadline())
+            self._idle.cancel()
+            self._idle = None
+        deadline = self._idle_deadline()
+        if deadline is not None and not self._core.closed:
+            self._idle = self._loop.call_at(deadline, self._idle_check)
+
+    def _idle_check(self) -> None:
+        # Activity only moves the deadline later: re-arm until it is reached.
+        self._idle = None
+        deadline = self._idle_deadline()
+        if deadline is None or self._core.closed:
+            return
+        if deadline > self._loop.time():
+            self._idle = self._loop.call_at(deadline, self._idle_check)
+        else:
+            self.feed(self._core.idle_timeout)
+
+    # -- WireHandler -----------------------------------------------------------
+
+    def text_received(self, text: str) -> None:
+        """Feed a text message to the core (ignored once the core closed)."""
+        if not self._core.closed:
+            self.feed(lambda now: self._core.receive_text(text, now))
+
+    def binary_received(self) -> None:
+        """Feed a binary message to the core (always a protocol error)."""
+        if not self._core.closed:
+            self.feed(self._core.receive_binary)
+
+    def writing_paused(self) -> None:
+        """The socket is backed up."""
+        self._outbound.paused()
+
+    def writing_resumed(self) -> None:
+        """The socket drained."""
+        self._outbound.resumed()
+
+    def connection_closed(self) -> None:
+        """The TCP connection ended: end the turn, stop sending, wake :meth:`run`."""
+        if self._closed.is_set():
+            return
+        self.feed(self._core.disconnected)
+        self._outbound.stop()
+        if self._idle is not None:
+            self._idle.cancel()
+            self._idle = None
+        self._closed.set()
+
+    # -- lifetime --------------------------------------------------------------
+
+    def close(self, code: int, reason: str) -> None:
+        """Close the WebSocket now, without the core (server shutdown)."""
+        self._wire.close(code, reason)
 
     async def run(self) -> None:
-        """Serve the connection until it closes; always cleans up."""
-        writer = self._loop.create_task(self._outbound.run())
+        """Wait for the connection to end, then cancel and await turn tasks."""
         try:
-            await self._read_loop(writer)
+            await self._closed.wait()
         finally:
-            self.feed(self._core.disconnected)
-            await self._cleanup(writer)
+            if not self._closed.is_set():  # cancelled: cut the connection
+                self._wire.abort()
+                self.connection_closed()
+            await self._cleanup()
 
-    async def _read_loop(self, writer: asyncio.Task[None]) -> None:
-        ws = self._ws
-        while not self._core.closed:
-            try:
-                async with asyncio.timeout_at(self._idle_deadline()) as idle:
-                    self._idle = idle
-                    message = await ws.recv()
-            except TimeoutError:
-                self.feed(self._core.idle_timeout)
-                break
-            except ConnectionClosed:
-                break
-            finally:
-                self._idle = None
-            if isinstance(message, str):
-                self.feed(lambda now, m=message: self._core.receive_text(m, now))  # type: ignore[misc]
-            else:
-                self.feed(self._core.receive_binary)
-        if self._outbound.closing:
-            # Let the writer send what is queued, then the close frame.
-            await asyncio.wait({writer}, timeout=self._close_grace_s)
-
-    async def _cleanup(self, writer: asyncio.Task[None]) -> None:
+    async def _cleanup(self) -> None:
         tasks = list(self._tasks)
         self._turns.clear()
         for task in tasks:
             task.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
-        if not writer.done():
-            writer.cancel()
-        await asyncio.gather(writer, return_exceptions=True)
 
 
 __all__ = ["ConnectionHandler"]

@@ -13,13 +13,11 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
-from websockets.protocol import State
 
 from cadence.protocol.codes import ErrorCode
 from cadence.server.auth import AuthThrottle, keys_valid, presented_keys
-from cadence.server.http import error_response, object_response
+from cadence.server.http import Peer, error_response, object_response
 
 Status = http.HTTPStatus
 
@@ -31,19 +29,19 @@ class Gate:
         self._api_key = api_key
         self._max_connections = max_connections
         self._throttle = throttle
-        self.slots: set[ServerConnection] = set()
+        self.slots: set[Peer] = set()
         self.draining = False
         self.not_ready: dict[str, str] = {"startup": "models are loading"}
 
     def _free_stale_slots(self) -> None:
-        for connection in [c for c in self.slots if c.state is State.CLOSED]:
+        for connection in [c for c in self.slots if c.closed]:
             self.slots.discard(connection)
 
-    def release(self, connection: ServerConnection) -> None:
+    def release(self, connection: Peer) -> None:
         """Give back the slot of ``connection`` (idempotent)."""
         self.slots.discard(connection)
 
-    def authorize(self, connection: ServerConnection, request: Request) -> Response | None:
+    def authorize(self, connection: Peer, request: Request) -> Response | None:
         """Check the throttle and the key; ``None`` means authorized."""
         ip = _client_ip(connection)
         now = time.monotonic()
@@ -63,7 +61,7 @@ class Gate:
         self._throttle.succeeded(ip)
         return None
 
-    def admit_websocket(self, connection: ServerConnection, request: Request) -> Response | None:
+    def admit_websocket(self, connection: Peer, request: Request) -> Response | None:
         """Run the ``/ws`` checks; on success reserve a slot."""
         if self.draining:
             return error_response(
@@ -83,7 +81,7 @@ class Gate:
         return None
 
 
-def _client_ip(connection: ServerConnection) -> str:
+def _client_ip(connection: Peer) -> str:
     address = connection.remote_address
     if isinstance(address, tuple) and address:
         return str(address[0])
@@ -97,7 +95,7 @@ class Handshake:
         self._gate = gate
         self._stats = stats
 
-    def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+    def process_request(self, connection: Peer, request: Request) -> Response | None:
         """Answer HTTP routes or vet a ``/ws`` upgrade."""
         path = urlsplit(request.path).path
         if path == "/ws":
@@ -111,7 +109,7 @@ class Handshake:
             return rejection or object_response(connection, Status.OK, self._stats())
         return object_response(connection, Status.NOT_FOUND, {"status": "not_found", "path": path})
 
-    def _readyz(self, connection: ServerConnection) -> Response:
+    def _readyz(self, connection: Peer) -> Response:
         gate = self._gate
         if gate.draining:
             body = {"status": "draining", "not_ready": {"server": "draining for shutdown"}}
@@ -122,7 +120,7 @@ class Handshake:
         return object_response(connection, Status.OK, {"status": "ready"})
 
     def process_response(
-        self, connection: ServerConnection, request: Request, response: Response
+        self, connection: Peer, request: Request, response: Response
     ) -> None:
         """Free the slot when the upgrade did not happen."""
         if response.status_code != Status.SWITCHING_PROTOCOLS:

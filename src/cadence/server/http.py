@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import http
+from typing import Protocol
 
 import orjson
-from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Response
 
 from cadence.protocol import encode
@@ -13,8 +13,23 @@ from cadence.protocol.codes import ErrorCode
 from cadence.protocol.errors import UNKNOWN_ID
 
 
+class Peer(Protocol):
+    """The connection as the handshake sees it (a ``WireProtocol``)."""
+
+    @property
+    def remote_address(self) -> object:
+        """The peer's socket address (``(host, port, ...)`` for TCP)."""
+
+    @property
+    def closed(self) -> bool:
+        """Whether the connection is fully closed."""
+
+    def respond(self, status: http.HTTPStatus, text: str) -> Response:
+        """A plain-text HTTP response to adjust and send."""
+
+
 def json_response(
-    connection: ServerConnection,
+    connection: Peer,
     status: http.HTTPStatus,
     body: bytes,
     retry_after: float | None = None,
@@ -33,7 +48,7 @@ def json_response(
 
 
 def error_response(
-    connection: ServerConnection,
+    connection: Peer,
     status: http.HTTPStatus,
     code: ErrorCode,
     message: str,
@@ -44,9 +59,9 @@ def error_response(
     return json_response(connection, status, body, retry_after)
 
 
-def object_response(connection: ServerConnection, status: http.HTTPStatus, data: object) -> Response:
+def object_response(connection: Peer, status: http.HTTPStatus, data: object) -> Response:
     """A response whose body is ``data`` as JSON."""
     return json_response(connection, status, orjson.dumps(data))
 
 
-__all__ = ["error_response", "json_response", "object_response"]
+__all__ = ["Peer", "error_response", "json_response", "object_response"]

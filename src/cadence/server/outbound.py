@@ -1,16 +1,16 @@
 """One path for every frame a connection sends, with bounded buffers.
 
-Frames leave in the order they were queued. The common case costs one
-synchronous write: when nothing is queued and the socket's write buffer is
-under ``high_water``, a frame goes out at once through ``websockets``'
-documented :func:`~websockets.asyncio.connection.broadcast` (one protocol
-call and one ``transport.write``). Otherwise it waits in a queue drained by
-the writer task with ``Connection.send``, which applies flow control; queued
+Frames leave in the order they were queued. The common case is one
+synchronous write: while nothing is queued and the transport is not paused
+(it buffers less than the write limit), a frame goes straight to
+:meth:`WireProtocol.send_text`. While the transport is paused, frames wait
+in a queue that is drained, in order, as soon as it resumes; queued
 ``token`` frames of one turn are merged into one frame, so a slow reader
 costs memory bounded by the reply, not by the number of tokens.
 
-A peer that does not read for ``send_timeout_s`` (or lets ``max_queued``
-frames pile up) is dropped with close code 1008.
+A peer that keeps the transport paused for ``send_timeout_s`` (or lets
+``max_queued`` frames pile up) is dropped with close code 1008. No task:
+everything here runs inside the caller's event or a timer callback.
 """
 
 from __future__ import annotations
@@ -20,16 +20,26 @@ import collections
 import dataclasses
 import logging
 from collections.abc import Callable
-
-from websockets.asyncio.connection import broadcast
-from websockets.asyncio.server import ServerConnection
-from websockets.exceptions import ConnectionClosed
-from websockets.protocol import State
+from typing import Protocol
 
 from cadence.protocol import encode
 from cadence.protocol.codes import CloseCode
 
 log = logging.getLogger("cadence.server")
+
+
+class FrameSink(Protocol):
+    """Where frames go (a :class:`~cadence.server.wire.WireProtocol`)."""
+
+    @property
+    def paused(self) -> bool:
+        """True while the transport buffers more than its write limit."""
+
+    def send_text(self, data: bytes) -> None:
+        """Write one text frame now (a no-op once closing)."""
+
+    def close(self, code: int, reason: str) -> None:
+        """Start the closing handshake (idempotent)."""
 
 
 @dataclasses.dataclass(slots=True)
@@ -49,29 +59,23 @@ _Item = bytes | _Token | _Close
 
 
 class Outbound:
-    """The outbound side of one connection; :meth:`run` is its writer task."""
+    """The outbound side of one connection."""
 
-    def __init__(
-        self,
-        ws: ServerConnection,
-        *,
-        send_timeout_s: float,
-        high_water: int,
-        max_queued: int = 1024,
-    ) -> None:
-        self._ws = ws
+    def __init__(self, sink: FrameSink, *, send_timeout_s: float, max_queued: int = 1024) -> None:
+        self._sink = sink
+        self._loop = asyncio.get_running_loop()
         self._send_timeout_s = send_timeout_s
-        self._high_water = high_water
         self._max_queued = max_queued
         self._queue: collections.deque[_Item] = collections.deque()
-        self._wakeup = asyncio.Event()
         self._closing = False
+        self._stall: asyncio.TimerHandle | None = None
         self.frames_sent = 0
         #: Called once when the peer is dropped for not reading, so the
         #: connection can abort its turn now rather than after the close.
         self.on_drop: Callable[[], None] | None = None
         # The token encoder of the turn that sent last (ids compared by identity).
-        self._token_ids: tuple[str | None, str | None] = (None, None)
+        self._token_session: str | None = None
+        self._token_request: str | None = None
         self._encode_token: Callable[[str], bytes] = encode.token_encoder("unknown", "unknown")
 
     @property
@@ -79,38 +83,22 @@ class Outbound:
         """Whether a close has been queued."""
         return self._closing
 
-    def _can_write_now(self) -> bool:
-        ws = self._ws
-        return (
-            not self._queue
-            and not self._closing
-            and ws.state is State.OPEN
-            and ws.transport.get_write_buffer_size() <= self._high_water
-        )
-
     def frame(self, data: bytes) -> None:
         """Send an encoded frame (never blocks)."""
-        if self._can_write_now():
-            broadcast((self._ws,), data, text=True)
+        if not self._queue and not self._closing and not self._sink.paused:
+            self._sink.send_text(data)
             self.frames_sent += 1
         else:
             self._enqueue(data)
 
     def token(self, session_id: str, request_id: str, text: str) -> None:
         """Send a ``token`` frame, merged with a queued one of the same turn."""
-        # The hot path, once per token: _can_write_now() inlined, less its
-        # state check, which broadcast() makes itself (it skips a connection
-        # that is not open: nothing can reach that peer any more either way).
-        ws = self._ws
-        if (
-            not self._queue
-            and not self._closing
-            and ws.transport.get_write_buffer_size() <= self._high_water
-        ):
-            if request_id is not self._token_ids[1] or session_id is not self._token_ids[0]:
-                self._token_ids = (session_id, request_id)
+        # The hot path, once per token.
+        if not self._queue and not self._closing and not self._sink.paused:
+            if request_id is not self._token_request or session_id is not self._token_session:
+                self._token_session, self._token_request = session_id, request_id
                 self._encode_token = encode.token_encoder(session_id, request_id)
-            broadcast((ws,), self._encode_token(text), text=True)
+            self._sink.send_text(self._encode_token(text))
             self.frames_sent += 1
             return
         last = self._queue[-1] if self._queue else None
@@ -124,50 +112,63 @@ class Outbound:
         if not self._closing:
             self._enqueue(_Close(int(code), reason))
             self._closing = True
+            self._drain()
+
+    def paused(self) -> None:
+        """The transport is full: the peer has ``send_timeout_s`` to read."""
+        if self._stall is None and self._send_timeout_s > 0:
+            self._stall = self._loop.call_later(self._send_timeout_s, self._stalled)
+
+    def resumed(self) -> None:
+        """The transport drained: send what waited."""
+        if self._stall is not None:
+            self._stall.cancel()
+            self._stall = None
+        self._drain()
+
+    def stop(self) -> None:
+        """The connection is gone: forget queued frames and timers."""
+        if self._stall is not None:
+            self._stall.cancel()
+            self._stall = None
+        self._queue.clear()
+        self._closing = True
 
     def _enqueue(self, item: _Item) -> None:
         if self._closing:
             return
         if len(self._queue) >= self._max_queued:
             log.warning("dropping a peer with %d unsent frames", len(self._queue))
-            self._queue.clear()
-            self._queue.append(_Close(int(CloseCode.POLICY_VIOLATION), "send buffer full"))
-            self._closing = True
-            if self.on_drop is not None:  # not from inside the caller's event
-                asyncio.get_running_loop().call_soon(self.on_drop)
+            self._drop("send buffer full")
         else:
             self._queue.append(item)
-        self._wakeup.set()
 
-    async def run(self) -> None:
-        """Drain the queue until the connection closes. Safe to cancel."""
-        ws = self._ws
-        try:
-            while True:
-                if not self._queue:
-                    self._wakeup.clear()
-                    await self._wakeup.wait()
-                item = self._queue.popleft()
-                if isinstance(item, _Close):
-                    await ws.close(item.code, item.reason)
-                    return
-                data = item if isinstance(item, bytes) else encode.token_frame(
-                    item.session_id, item.request_id, item.text
-                )
-                try:
-                    async with asyncio.timeout(self._send_timeout_s):
-                        await ws.send(data, text=True)
-                except TimeoutError:
-                    log.warning("peer stopped reading for %.1fs: closing 1008", self._send_timeout_s)
-                    self._queue.clear()
-                    self._closing = True
-                    if self.on_drop is not None:
-                        self.on_drop()
-                    await ws.close(int(CloseCode.POLICY_VIOLATION), "send timeout")
-                    return
-                self.frames_sent += 1
-        except ConnectionClosed:
-            return
+    def _drain(self) -> None:
+        queue, sink = self._queue, self._sink
+        while queue and not sink.paused:
+            item = queue.popleft()
+            if isinstance(item, _Close):
+                queue.clear()
+                sink.close(item.code, item.reason)
+                return
+            if isinstance(item, _Token):
+                item = encode.token_frame(item.session_id, item.request_id, item.text)
+            sink.send_text(item)
+            self.frames_sent += 1
+
+    def _stalled(self) -> None:
+        self._stall = None
+        log.warning("peer stopped reading for %.1fs: closing 1008", self._send_timeout_s)
+        self._drop("send timeout")
+
+    def _drop(self, reason: str) -> None:
+        self._queue.clear()
+        self._closing = True
+        # The close frame goes behind what the transport holds (bounded by
+        # the write limit); the wire cuts the connection if it never leaves.
+        self._sink.close(int(CloseCode.POLICY_VIOLATION), reason)
+        if self.on_drop is not None:  # not from inside the caller's event
+            self._loop.call_soon(self.on_drop)
 
 
-__all__ = ["Outbound"]
+__all__ = ["FrameSink", "Outbound"]

@@ -10,13 +10,12 @@ aborted in ``finally``.
 from __future__ import annotations
 
 import asyncio
-import functools
 import itertools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, Protocol
 
-from cadence.engines.base import ChatEngine, EngineError, GenerationRequest
+from cadence.engines.base import ChatEngine, Delta, EngineError, GenerationRequest
 from cadence.protocol.codes import ErrorCode
 from cadence.turns.core import ConnectionCore
 from cadence.turns.effects import TurnSpec
@@ -24,6 +23,8 @@ from cadence.turns.effects import TurnSpec
 log = logging.getLogger("cadence.turns")
 
 Feed = Callable[[Callable[[float], None]], None]
+#: Feeds one engine delta of a turn to the core (the per-token path).
+DeliverDelta = Callable[[str, Delta], None]
 
 
 class ToolVerdict(Protocol):
@@ -73,12 +74,18 @@ class TurnRunner:
     """Runs turns for one connection; ids sent to the engine are unique."""
 
     def __init__(
-        self, core: ConnectionCore, chat: ChatEngine | None, tool: ToolRouter | None, feed: Feed
+        self,
+        core: ConnectionCore,
+        chat: ChatEngine | None,
+        tool: ToolRouter | None,
+        feed: Feed,
+        deliver: DeliverDelta,
     ) -> None:
         self._core = core
         self._chat = chat
         self._tool = tool
         self._feed = feed
+        self._deliver = deliver
         self._serial = itertools.count(1)
 
     async def run(self, spec: TurnSpec) -> None:
@@ -149,12 +156,10 @@ class TurnRunner:
         engine_id = f"{self._core.id}-{next(self._serial)}"
         request = GenerationRequest(engine_id, prompt, spec.sampling)
         rid = spec.request_id
-        feed = self._feed
-        engine_delta = self._core.engine_delta
+        deliver = self._deliver
         try:
             async for delta in engine.generate(request):
-                # Once per engine step: a partial costs less than a closure.
-                feed(functools.partial(engine_delta, rid, delta))
+                deliver(rid, delta)
         finally:
             await engine.abort(engine_id)
 

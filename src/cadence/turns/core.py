@@ -229,9 +229,10 @@ class ConnectionCore:
 
     def engine_delta(self, request_id: str, delta: Delta, now: float) -> None:
         """The engine produced text for ``request_id`` (ignored if stale)."""
-        turn = self._ledger.current(request_id)
-        if turn is not None:
-            self._ledger.delta(turn, delta, now)
+        ledger = self._ledger  # ledger.current() inlined: once per token
+        turn = ledger.turn
+        if turn is not None and turn.request_id == request_id:
+            ledger.delta(turn, delta, now)
 
     def turn_failed(self, request_id: str, code: ErrorCode, message: str, now: float) -> None:
         """End ``request_id`` with a turn-ending error (``generation_timeout``,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import NamedTuple
 
 from cadence.engines.base import SamplingParams
 from cadence.protocol.codes import CloseCode
@@ -35,9 +36,12 @@ class SendFrame:
     data: bytes
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class SendToken:
-    """Send a ``token`` frame; consecutive ones of a turn may be merged."""
+class SendToken(NamedTuple):
+    """Send a ``token`` frame; consecutive ones of a turn may be merged.
+
+    A named tuple (immutable, half the cost of a frozen dataclass): one is
+    made per token.
+    """
 
     session_id: str
     request_id: str

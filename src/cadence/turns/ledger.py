@@ -75,18 +75,28 @@ class TurnLedger:
 
     def delta(self, turn: Turn, delta: Delta, now: float) -> None:
         """Feed engine output; hold it while the toolcall is pending."""
-        if turn.phase is not _STREAMING and turn.awaiting_toolcall:
-            if delta.text:
-                turn.held.append(delta.text)
+        text = delta.text
+        if turn.phase is _STREAMING:
+            # The per-token path: _emit() and _send_token() inlined for a
+            # turn that already streams (no phase change, TTFT known).
+            if text:
+                turn.raw.append(text)
+                out = turn.text_filter.feed(text)
+                if out:
+                    turn.sent.append(out)
+                    effects = self._effects
+                    if effects:
+                        self._merge_token(turn, out)
+                    else:
+                        effects.append(SendToken(turn.session_id, turn.request_id, out))
+        elif turn.awaiting_toolcall:
+            if text:
+                turn.held.append(text)
             if delta.finish_reason is not None:
                 self._held_finish = delta
             return
-        text = delta.text
-        if text:  # _emit() inlined: this runs once per token
-            turn.raw.append(text)
-            out = turn.text_filter.feed(text)
-            if out:
-                self._send_token(turn, out, now)
+        elif text:
+            self._emit(turn, text, now)
         if delta.finish_reason is not None:
             self.finish(turn, delta, now)
 
@@ -97,17 +107,20 @@ class TurnLedger:
             self._send_token(turn, out, now)
 
     def _send_token(self, turn: Turn, text: str, now: float) -> None:
-        # Hot path (once per token). STREAMING + TOKEN stays STREAMING, so
-        # only the first token of a turn needs the phase table (and TTFT).
+        # STREAMING + TOKEN stays STREAMING, so only the first token of a
+        # turn needs the phase table (and TTFT).
         if turn.phase is not _STREAMING:
             if turn.ttft_ms is None:
                 turn.ttft_ms = _ms(turn.started_at, now)
             turn.advance(TurnEvent.TOKEN)
         turn.sent.append(text)
+        self._merge_token(turn, text)
+
+    def _merge_token(self, turn: Turn, text: str) -> None:
+        """Queue ``text``; text that is ready together leaves as one frame."""
         effects = self._effects
         last = effects[-1] if effects else None
         if type(last) is SendToken and last.request_id == turn.request_id:
-            # Text that is ready together leaves as one frame.
             effects[-1] = SendToken(turn.session_id, turn.request_id, last.text + text)
         else:
             effects.append(SendToken(turn.session_id, turn.request_id, text))

@@ -1,0 +1,291 @@
+"""One TCP connection carrying one WebSocket, on websockets' sans-I/O layer.
+
+:class:`WireProtocol` is an :class:`asyncio.Protocol` that drives a
+:class:`websockets.server.ServerProtocol` (the library's documented sans-I/O
+API, as uvicorn drives it): bytes from the socket go into the protocol,
+events come out, bytes to send go straight to the transport. Nothing here
+runs a task: the handshake, every message and every close are handled
+synchronously as data arrives, and a frame to send costs one protocol call
+and one ``transport.write``.
+
+Contract with the layers above:
+
+- the :class:`WireOpener` (the server) vets the HTTP request and, once the
+  101 response is sent, returns the :class:`WireHandler` of the connection;
+- the handler gets each complete message, the transport's flow-control
+  signals (``writing_paused`` above ``write_limit_bytes`` buffered,
+  ``writing_resumed`` once drained) and exactly one ``connection_closed``.
+
+Protocol errors (oversized message: 1009, invalid UTF-8: 1007, bad framing:
+1002) close the connection the way RFC 6455 says; a peer that does not finish
+a close within ``close_timeout_s``, does not answer pings within
+``ping_timeout_s`` or does not finish the handshake within
+``open_timeout_s`` is cut off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import http
+import logging
+from typing import Protocol, cast
+
+from websockets.exceptions import InvalidState
+from websockets.frames import CloseCode as WsCloseCode
+from websockets.frames import Frame, Opcode
+from websockets.http11 import Request, Response
+from websockets.protocol import State
+from websockets.server import ServerProtocol
+
+from cadence.protocol.codes import CloseCode
+from cadence.server.keepalive import Keepalive
+
+log = logging.getLogger("cadence.server")
+_OPEN = State.OPEN
+_TEXT, _BINARY, _CONT, _PONG = Opcode.TEXT, Opcode.BINARY, Opcode.CONT, Opcode.PONG
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class WireLimits:
+    """Per-connection limits (``ping_interval_s`` 0 disables keepalive)."""
+
+    max_message_bytes: int
+    write_limit_bytes: int
+    ping_interval_s: float
+    ping_timeout_s: float
+    open_timeout_s: float = 10.0
+    close_timeout_s: float = 5.0
+
+
+class WireHandler(Protocol):
+    """What an open connection reports to the layer above."""
+
+    def text_received(self, text: str) -> None:
+        """A complete text message."""
+
+    def binary_received(self) -> None:
+        """A complete binary message (its content is not needed)."""
+
+    def writing_paused(self) -> None:
+        """The transport buffers more than the write limit."""
+
+    def writing_resumed(self) -> None:
+        """The transport drained below the write limit again."""
+
+    def connection_closed(self) -> None:
+        """The TCP connection is gone (called once, last)."""
+
+
+class WireOpener(Protocol):
+    """The server's side of the opening handshake."""
+
+    def process_request(self, wire: WireProtocol, request: Request) -> Response | None:
+        """A response to send instead of the upgrade, or ``None`` to upgrade."""
+
+    def process_response(self, wire: WireProtocol, request: Request, response: Response) -> None:
+        """Called with the response about to be sent, whatever it is."""
+
+    def opened(self, wire: WireProtocol) -> WireHandler:
+        """The upgrade succeeded: return the connection's handler."""
+
+
+class WireProtocol(asyncio.Protocol):
+    """Adapter between an asyncio transport and a sans-I/O ServerProtocol."""
+
+    def __init__(self, opener: WireOpener, limits: WireLimits) -> None:
+        self._opener = opener
+        self._limits = limits
+        self._loop = asyncio.get_running_loop()
+        self._ws = ServerProtocol(max_size=limits.max_message_bytes, logger=log)
+        self._transport: asyncio.Transport | None = None
+        self._handler: WireHandler | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._keepalive: Keepalive | None = None
+        self._parts: list[bytes] = []
+        self._fragmented: Opcode | None = None
+        #: True while the transport buffers more than the write limit.
+        self.paused = False
+        self.remote_address: object = None
+
+    # -- what the layers above use ------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """Whether the WebSocket is fully closed."""
+        return self._ws.state is State.CLOSED
+
+    @property
+    def is_open(self) -> bool:
+        """Whether messages can still be sent."""
+        return self._ws.state is _OPEN
+
+    def respond(self, status: http.HTTPStatus, text: str) -> Response:
+        """A plain HTTP response for the handshake (see ``ServerProtocol.reject``)."""
+        return self._ws.reject(status, text)
+
+    def send_text(self, data: bytes) -> None:
+        """Send a UTF-8 text frame now; a no-op once the WebSocket is closing."""
+        ws, transport = self._ws, self._transport
+        if transport is None or transport.is_closing():
+            return  # the socket is gone: nothing can reach the peer any more
+        try:
+            ws.send_text(data)
+        except InvalidState:
+            return  # the WebSocket is closing
+        for chunk in ws.data_to_send():
+            transport.write(chunk)
+
+    def close(self, code: int, reason: str) -> None:
+        """Start the closing handshake; the TCP connection ends within
+        ``close_timeout_s`` whatever the peer does. Idempotent."""
+        if self._ws.state is _OPEN:
+            self._ws.send_close(code, reason)
+            self._flush()
+        self._expect_close()
+
+    def abort(self) -> None:
+        """Drop the TCP connection now."""
+        if self._transport is not None:
+            self._transport.abort()
+
+    # -- asyncio.Protocol ----------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = cast(asyncio.Transport, transport)
+        self._transport.set_write_buffer_limits(high=self._limits.write_limit_bytes)
+        self.remote_address = transport.get_extra_info("peername")
+        self._timer = self._loop.call_later(self._limits.open_timeout_s, self.abort)
+
+    def data_received(self, data: bytes) -> None:
+        ws = self._ws
+        ws.receive_data(data)
+        self._flush()
+        for event in ws.events_received():
+            if type(event) is Frame:
+                self._frame_received(event)
+            else:
+                self._handshake(cast(Request, event))
+        if ws.state is not _OPEN:
+            self._expect_close()
+
+    def eof_received(self) -> bool | None:
+        self._ws.receive_eof()
+        self._flush()
+        return None  # let the transport close itself
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._ws.receive_eof()
+        self._cancel_timer()
+        if self._keepalive is not None:
+            self._keepalive.stop()
+        self.paused = False
+        handler, self._handler = self._handler, None
+        if handler is not None:
+            handler.connection_closed()
+
+    def pause_writing(self) -> None:
+        self.paused = True
+        if self._handler is not None:
+            self._handler.writing_paused()
+
+    def resume_writing(self) -> None:
+        self.paused = False
+        if self._handler is not None:
+            self._handler.writing_resumed()
+
+    # -- internals -------------------------------------------------------------
+
+    def _flush(self) -> None:
+        transport = self._transport
+        chunks = self._ws.data_to_send()
+        if transport is None or transport.is_closing():
+            return  # the socket is gone (the data could not be delivered)
+        for chunk in chunks:
+            if chunk:
+                transport.write(chunk)
+            else:  # end of stream: the server closes TCP once its data is out
+                transport.close()
+
+    def _expect_close(self) -> None:
+        if self._timer is None and self._transport is not None:
+            self._timer = self._loop.call_later(self._limits.close_timeout_s, self.abort)
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _handshake(self, request: Request) -> None:
+        self._cancel_timer()
+        ws, opener = self._ws, self._opener
+        try:
+            response = opener.process_request(self, request)
+            if response is None:
+                response = ws.accept(request)
+            opener.process_response(self, request, response)
+        except Exception:
+            log.exception("opening handshake failed")
+            response = ws.reject(
+                http.HTTPStatus.INTERNAL_SERVER_ERROR, "Failed to open a WebSocket connection.\n"
+            )
+        ws.send_response(response)
+        self._flush()
+        if ws.state is _OPEN:
+            self._handler = opener.opened(self)
+            limits = self._limits
+            self._keepalive = Keepalive(
+                self._loop, limits.ping_interval_s, limits.ping_timeout_s,
+                self._send_ping, self._ping_timed_out,
+            )
+            self._keepalive.start()
+        else:
+            self._expect_close()
+
+    def _send_ping(self, payload: bytes) -> None:
+        if self._ws.state is _OPEN:
+            self._ws.send_ping(payload)
+            self._flush()
+
+    def _ping_timed_out(self) -> None:
+        log.info("closing a connection that did not answer a ping")
+        self._fail(CloseCode.INTERNAL_ERROR, "keepalive ping timeout")
+
+    def _fail(self, code: int, reason: str) -> None:
+        self._ws.fail(code, reason)
+        self._flush()
+        self._expect_close()
+
+    def _frame_received(self, frame: Frame) -> None:
+        opcode = frame.opcode
+        if opcode is _TEXT or opcode is _BINARY:
+            if frame.fin:
+                self._deliver(opcode, bytes(frame.data))
+            else:
+                self._fragmented, self._parts = opcode, [bytes(frame.data)]
+        elif opcode is _CONT:
+            self._parts.append(bytes(frame.data))
+            if frame.fin and self._fragmented is not None:
+                data, self._parts = b"".join(self._parts), []
+                self._deliver(self._fragmented, data)
+                self._fragmented = None
+        elif opcode is _PONG and self._keepalive is not None:
+            self._keepalive.pong(bytes(frame.data))
+        # PING is answered and CLOSE echoed by ServerProtocol itself.
+
+    def _deliver(self, opcode: Opcode, data: bytes) -> None:
+        handler = self._handler
+        if handler is None or self._ws.state is not _OPEN:
+            return
+        if opcode is _BINARY:
+            handler.binary_received()
+            return
+        try:
+            text = data.decode()
+        except UnicodeDecodeError:
+            self._fail(WsCloseCode.INVALID_DATA, "invalid UTF-8")
+            return
+        handler.text_received(text)
+
+
+__all__ = ["WireHandler", "WireLimits", "WireOpener", "WireProtocol"]
