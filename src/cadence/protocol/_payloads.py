@@ -35,6 +35,9 @@ _CANCEL_KEYS = frozenset({"reason"})
 _HISTORY_KEYS = frozenset({"role", "content"})
 _NO_KEYS: frozenset[str] = frozenset()
 _NO_SAMPLING = Sampling()
+_START, _MESSAGE, _FOLLOWUP, _CANCEL = (
+    FrameType.START, FrameType.MESSAGE, FrameType.FOLLOWUP, FrameType.CANCEL
+)
 
 
 def parse_fields(
@@ -49,25 +52,19 @@ def parse_fields(
         ProtocolError: ``invalid_message`` or ``invalid_sampling`` naming the
             field, with ``"unknown"`` ids.
     """
-    match kind:
-        case FrameType.START:
-            return _start(raw, limits)
-        case FrameType.MESSAGE:
-            reject_unknown(raw, _MESSAGE_KEYS)
-            return MessagePayload(
-                user_utterance=_text(raw, "user_utterance", required=True),
-                sampling=_sampling(raw, limits),
-            )
-        case FrameType.FOLLOWUP:
-            reject_unknown(raw, _FOLLOWUP_KEYS)
-            return FollowupPayload(
-                analysis_text=_text(raw, "analysis_text", required=True)
-            )
-        case FrameType.CANCEL:
-            return _cancel(raw)
-        case FrameType.END | FrameType.PING | FrameType.PONG:
-            reject_unknown(raw, _NO_KEYS)
-            return EmptyPayload()
+    # Members bound to module names: an enum attribute lookup costs ~100 ns.
+    if kind is _START:
+        return _start(raw, limits)
+    if kind is _MESSAGE:
+        reject_unknown(raw, _MESSAGE_KEYS)
+        return MessagePayload(_text(raw, "user_utterance", required=True), _sampling(raw, limits))
+    if kind is _FOLLOWUP:
+        reject_unknown(raw, _FOLLOWUP_KEYS)
+        return FollowupPayload(_text(raw, "analysis_text", required=True))
+    if kind is _CANCEL:
+        return _cancel(raw)
+    reject_unknown(raw, _NO_KEYS)  # end, ping, pong
+    return EmptyPayload()
 
 
 def _cancel(raw: Mapping[str, object]) -> CancelPayload:
@@ -87,23 +84,30 @@ def _start(raw: Mapping[str, object], limits: PayloadLimits) -> StartPayload:
     chat_prompt = raw.get("chat_prompt")
     if "chat_prompt" in raw and not (isinstance(chat_prompt, str) and chat_prompt):
         raise invalid("chat_prompt", "chat_prompt must be a non-empty string")
-    personality = _personality(raw)
-    gender = _gender(raw)
+    personality = _personality(raw) if "personality" in raw else None
+    gender = _gender(raw) if "gender" in raw else None
     if isinstance(chat_prompt, str):
-        for name, value in (("personality", personality), ("gender", gender)):
-            if value is None and "{" + name + "}" in chat_prompt:
-                raise invalid(
-                    name, f"chat_prompt uses {{{name}}} but {name} is not given"
-                )
+        if personality is None:
+            _check_marker(chat_prompt, "personality")
+        if gender is None:
+            _check_marker(chat_prompt, "gender")
+    else:
+        chat_prompt = None
     history = _history(raw["history"], limits) if "history" in raw else ()
     return StartPayload(
-        chat_prompt=chat_prompt if isinstance(chat_prompt, str) else None,
-        personality=personality,
-        gender=gender,
-        history=history,
-        user_utterance=_text(raw, "user_utterance", required=False),
-        sampling=_sampling(raw, limits),
+        chat_prompt,
+        personality,
+        gender,
+        history,
+        _text(raw, "user_utterance", required=False) if "user_utterance" in raw else "",
+        _sampling(raw, limits),
     )
+
+
+def _check_marker(chat_prompt: str, name: str) -> None:
+    """Fail if ``chat_prompt`` uses the ``{name}`` marker (its value is missing)."""
+    if "{" + name + "}" in chat_prompt:
+        raise invalid(name, f"chat_prompt uses {{{name}}} but {name} is not given")
 
 
 def _personality(raw: Mapping[str, object]) -> str | None:

@@ -49,16 +49,20 @@ def parse_sampling(raw: object, limits: PayloadLimits) -> Sampling:
     if not isinstance(raw, dict):
         raise invalid("sampling", "sampling must be an object", _CODE)
     reject_unknown(raw, _KEYS, "sampling.", _CODE)
+    # Absent keys skip their check: a frame sets few of them, if any.
     return Sampling(
-        temperature=_number(raw, "temperature", 0.0, 2.0),
-        top_p=_number(raw, "top_p", 0.0, 1.0, low_open=True),
-        top_k=_integer(raw, "top_k", 0, None),
-        min_p=_number(raw, "min_p", 0.0, 1.0),
-        repetition_penalty=_number(raw, "repetition_penalty", 0.0, 2.0, low_open=True),
-        presence_penalty=_number(raw, "presence_penalty", -2.0, 2.0),
-        frequency_penalty=_number(raw, "frequency_penalty", -2.0, 2.0),
-        max_tokens=_integer(raw, "max_tokens", 1, limits.chat_max_out),
-        sanitize_output=_boolean(raw, "sanitize_output"),
+        _number(raw, "temperature", 0.0, 2.0) if "temperature" in raw else None,
+        _number(raw, "top_p", 0.0, 1.0, low_open=True) if "top_p" in raw else None,
+        _integer(raw, "top_k", 0, None) if "top_k" in raw else None,
+        _number(raw, "min_p", 0.0, 1.0) if "min_p" in raw else None,
+        (
+            _number(raw, "repetition_penalty", 0.0, 2.0, low_open=True)
+            if "repetition_penalty" in raw else None
+        ),
+        _number(raw, "presence_penalty", -2.0, 2.0) if "presence_penalty" in raw else None,
+        _number(raw, "frequency_penalty", -2.0, 2.0) if "frequency_penalty" in raw else None,
+        _integer(raw, "max_tokens", 1, limits.chat_max_out) if "max_tokens" in raw else None,
+        _boolean(raw, "sanitize_output") if "sanitize_output" in raw else None,
     )
 
 

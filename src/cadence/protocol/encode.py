@@ -98,21 +98,27 @@ def done_frame(
     ``total_tokens`` is ``prompt_tokens + completion_tokens``. ``tool_ms`` is
     ``None`` without a tool model, ``ttft_ms`` ``None`` when no token was sent.
     """
-    usage = {
-        "prompt_tokens": prompt_tokens,
-        "completion_tokens": completion_tokens,
-        "cached_prompt_tokens": cached_prompt_tokens,
-        "total_tokens": prompt_tokens + completion_tokens,
+    frame = {
+        "type": "done",
+        "session_id": session_id,
+        "request_id": request_id,
+        "payload": {
+            "text": text,
+            "finish_reason": finish_reason,
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "cached_prompt_tokens": cached_prompt_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            },
+            "timings": {"tool_ms": tool_ms, "ttft_ms": ttft_ms, "total_ms": total_ms},
+            "truncated": truncated,
+        },
     }
-    timings = {"tool_ms": tool_ms, "ttft_ms": ttft_ms, "total_ms": total_ms}
-    payload: dict[str, object] = {
-        "text": text,
-        "finish_reason": finish_reason,
-        "usage": usage,
-        "timings": timings,
-        "truncated": truncated,
-    }
-    return _frame("done", session_id, request_id, payload)
+    try:  # _frame() inlined: once per turn
+        return _dumps(frame)
+    except TypeError:
+        return _dumps(_scrub_tree(frame))
 
 
 def cancelled_frame(

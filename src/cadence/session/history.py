@@ -10,9 +10,12 @@ engine's prefix cache keeps hitting.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Sequence
 
 from cadence.session.state import HistoryEntry
+
+_tokens = operator.attrgetter("tokens")
 
 
 def exchange_starts(entries: Sequence[HistoryEntry]) -> list[int]:
@@ -29,13 +32,13 @@ def drop_oldest_exchanges(entries: Sequence[HistoryEntry], target_tokens: int) -
 
     May return an empty list when even the newest exchange is over the target.
     """
-    total = sum(entry.tokens for entry in entries)
+    total = sum(map(_tokens, entries))
     if total <= target_tokens:
         return list(entries)
     starts = [*exchange_starts(entries), len(entries)]
     dropped = 0
     for begin, end in itertools.pairwise(starts):
-        dropped += sum(entry.tokens for entry in entries[begin:end])
+        dropped += sum(map(_tokens, entries[begin:end]))
         if total - dropped <= target_tokens:
             return list(entries[end:])
     return []
@@ -46,7 +49,7 @@ def trim_history(
 ) -> list[HistoryEntry]:
     """Apply the hysteresis rule: untouched while within ``max_tokens``,
     otherwise cut down to ``retention_pct`` percent of it."""
-    if sum(entry.tokens for entry in entries) <= max_tokens:
+    if sum(map(_tokens, entries)) <= max_tokens:
         return list(entries)
     return drop_oldest_exchanges(entries, max_tokens * retention_pct // 100)
 

@@ -3,12 +3,15 @@
 Token counts of stored messages are cached in the history, so fitting a
 prompt costs one tokenizer pass over the rendered prompt in the common case,
 and a second only when the context limit forces dropping history.
+:class:`UserContent` and :class:`BuiltPrompt`, built once per turn, are
+named tuples (immutable, far cheaper to build than frozen dataclasses).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from cadence.engines.base import ChatMessage, PromptTokenizer
 from cadence.protocol.codes import ErrorCode
@@ -33,8 +36,7 @@ class PromptBudgets:
     max_prompt_tokens: int | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class UserContent:
+class UserContent(NamedTuple):
     """The user content of a turn after truncation."""
 
     text: str
@@ -42,8 +44,7 @@ class UserContent:
     truncated: bool
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class BuiltPrompt:
+class BuiltPrompt(NamedTuple):
     """A rendered prompt and its exact token count."""
 
     text: str
@@ -81,18 +82,31 @@ class PromptBuilder:
     def __init__(self, tokenizer: PromptTokenizer, budgets: PromptBudgets) -> None:
         self._tokenizer = tokenizer
         self._budgets = budgets
+        #: The last system prompt counted and its count: sessions mostly share one.
+        self._system: tuple[str, int] | None = None
 
     def count(self, text: str) -> int:
         """Token count of a message body."""
         return self._tokenizer.count(text)
 
+    @property
+    def counter(self) -> Callable[[str], int]:
+        """:meth:`count` as the tokenizer's own function (one call less)."""
+        return self._tokenizer.count
+
     def check_system_prompt(self, system_prompt: str, field: str = "chat_prompt") -> int:
-        """Return the token count of a rendered system prompt.
+        """Return the token count of a rendered system prompt (counted once
+        for a run of equal ones).
 
         Raises:
             ProtocolError: ``prompt_too_long`` when over its budget.
         """
-        tokens = self._tokenizer.count(system_prompt)
+        last = self._system
+        if last is not None and last[0] == system_prompt:
+            tokens = last[1]
+        else:
+            tokens = self._tokenizer.count(system_prompt)
+            self._system = (system_prompt, tokens)
         limit = self._budgets.chat_prompt_max_tokens
         if tokens > limit:
             raise ProtocolError(
@@ -154,23 +168,26 @@ class PromptBuilder:
         """Render ``built``'s prompt again with other user content (same
         history cut), without counting tokens: for the screenshot variant."""
         kept = history[len(history) - built.history_used :] if built.history_used else ()
-        user = UserContent(user_text, 0, truncated=False)
-        return self._messages_text(persona, kept, user)
+        return self._messages_text(persona, kept, user_text)
 
-    def _messages_text(
-        self, persona: Persona, history: Sequence[HistoryEntry], user: UserContent
-    ) -> str:
-        messages: list[ChatMessage] = []
-        if persona.system_prompt is not None:
-            messages.append(ChatMessage("system", persona.system_prompt))
-        entries = [*history, HistoryEntry("user", user.text, user.tokens)]
-        messages.extend(merge_same_role(entries))
+    def _messages_text(self, persona: Persona, history: Sequence[HistoryEntry], user_text: str) -> str:
+        """Render system prompt, history and ``user_text``; the user text
+        joins a trailing run of user messages, as :func:`merge_same_role` would."""
+        system = persona.system_prompt
+        messages = [ChatMessage("system", system)] if system is not None else []
+        if history:
+            messages.extend(merge_same_role(history))
+        last = messages[-1] if messages else None
+        if last is not None and last.role == "user":
+            messages[-1] = ChatMessage("user", last.content + "\n\n" + user_text)
+        else:
+            messages.append(ChatMessage("user", user_text))
         return self._tokenizer.render(messages)
 
     def _render(
         self, persona: Persona, history: Sequence[HistoryEntry], user: UserContent
     ) -> BuiltPrompt:
-        text = self._messages_text(persona, history, user)
+        text = self._messages_text(persona, history, user.text)
         return BuiltPrompt(text, self._tokenizer.count_rendered(text), len(history))
 
 

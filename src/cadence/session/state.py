@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from cadence.protocol.frames import Role, Sampling
 
@@ -26,9 +26,9 @@ class HistoryEntry:
     tokens: int
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Persona:
-    """What ``start`` set: the rendered system prompt and its inputs."""
+class Persona(NamedTuple):
+    """What ``start`` set: the rendered system prompt and its inputs (a
+    named tuple: immutable and cheap, one is built per ``start``)."""
 
     system_prompt: str | None = None
     personality: str | None = None

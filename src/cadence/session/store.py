@@ -58,9 +58,11 @@ class SessionStore:
         """
         session.owner = owner
         session.last_active = now
-        self._sessions[session.session_id] = session
-        self._sessions.move_to_end(session.session_id)
-        self._evict(now)
+        sessions = self._sessions
+        sessions[session.session_id] = session
+        sessions.move_to_end(session.session_id)
+        if len(sessions) > self._max_sessions:
+            self._evict(now)
 
     def release(self, session_id: str, owner: SessionOwner, now: float) -> None:
         """Detach the session if ``owner`` holds it; its TTL starts now."""
@@ -91,8 +93,6 @@ class SessionStore:
         return len(expired)
 
     def _evict(self, now: float) -> None:
-        if len(self._sessions) <= self._max_sessions:
-            return
         self.sweep(now)
         excess = len(self._sessions) - self._max_sessions
         if excess <= 0:

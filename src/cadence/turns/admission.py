@@ -2,12 +2,14 @@
 
 Each ``plan_*`` function validates everything that can reject the frame
 (mode, prompt budgets, session existence) and returns a plan; applying the
-plan cannot fail. A rejected frame therefore changes nothing.
+plan cannot fail. A rejected frame therefore changes nothing. Plans are
+named tuples: immutable, and cheap to build once per turn.
 """
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable
+from typing import NamedTuple
 
 from cadence.protocol.codes import ErrorCode
 from cadence.protocol.errors import ProtocolError
@@ -30,10 +32,10 @@ from cadence.session.store import SessionStore
 from cadence.turns.config import CoreConfig
 
 _CHAT_ONLY_START_FIELDS = ("chat_prompt", "personality", "gender", "sampling")
+_NO_SAMPLING = Sampling()
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class TurnPlan:
+class TurnPlan(NamedTuple):
     """A validated request to run a turn on a session."""
 
     user: UserContent
@@ -43,14 +45,17 @@ class TurnPlan:
     screen_prompt: str | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class StartPlan:
+class StartPlan(NamedTuple):
     """A validated ``start``: the new session state and maybe a turn."""
 
     persona: Persona
     history: list[HistoryEntry]
     sampling: Sampling
     turn: TurnPlan | None
+
+
+def _words(text: str) -> int:
+    return len(text.split())
 
 
 def _error(frame: ClientFrame, code: ErrorCode, message: str, field: str | None = None) -> ProtocolError:
@@ -66,15 +71,28 @@ class Admission:
         self._config = config
         self._store = store
         self._prompts = prompts
+        self._counter: Callable[[str], int] = prompts.counter if prompts is not None else _words
+        #: The last user content planned; its text object comes back to
+        #: :meth:`count` when the turn is recorded in history.
+        self._counted: UserContent | None = None
 
     def count(self, text: str) -> int:
-        """Token count with the chat tokenizer (words without one)."""
-        return self._prompts.count(text) if self._prompts else len(text.split())
+        """Token count with the chat tokenizer (words without one).
+
+        The user content of the last planned turn is not tokenized again.
+        """
+        counted = self._counted
+        if counted is not None and text is counted.text:
+            return counted.tokens
+        return self._counter(text)
 
     def _user(self, text: str) -> UserContent:
         if self._prompts is None:
-            return UserContent(text, len(text.split()), truncated=False)
-        return self._prompts.user_content(text)
+            user = UserContent(text, len(text.split()), False)
+        else:
+            user = self._prompts.user_content(text)
+        self._counted = user
+        return user
 
     def _with_ids(self, frame: ClientFrame, exc: ProtocolError) -> ProtocolError:
         exc.session_id, exc.request_id = frame.session_id, frame.request_id
@@ -109,26 +127,31 @@ class Admission:
         if mode == "tool":
             for name in _CHAT_ONLY_START_FIELDS:
                 value = getattr(payload, name)
-                if value is not None and value != Sampling():
+                if value is not None and value != _NO_SAMPLING:
                     raise _error(frame, ErrorCode.MODE_UNSUPPORTED,
                                  f"{name} needs a chat model; this server runs tool-only", name)
         elif payload.chat_prompt is None:
             raise _error(frame, ErrorCode.INVALID_MESSAGE, "chat_prompt is required", "chat_prompt")
-        persona = Persona(None, payload.personality, payload.gender)
+        system = None
         if payload.chat_prompt is not None and self._prompts is not None:
             system = render_system_prompt(payload.chat_prompt, payload.personality, payload.gender)
             try:
                 self._prompts.check_system_prompt(system)
             except ProtocolError as exc:
                 raise self._with_ids(frame, exc) from None
-            persona = Persona(system, payload.personality, payload.gender)
-        sessions = self._config.sessions
-        entries = [HistoryEntry(m.role, m.content, self.count(m.content)) for m in payload.history]
-        history = trim_history(entries, sessions.history_max_tokens, sessions.history_retention_pct)
+        persona = Persona(system, payload.personality, payload.gender)
+        history = self._start_history(payload) if payload.history else []
         turn = None
         if payload.user_utterance:
-            turn = self._turn(frame, persona, history, payload.user_utterance, Sampling())
+            turn = self._turn(frame, persona, history, payload.user_utterance, _NO_SAMPLING)
         return StartPlan(persona, history, payload.sampling, turn)
+
+    def _start_history(self, payload: StartPayload) -> list[HistoryEntry]:
+        """The client's history, counted and trimmed to the budget."""
+        sessions = self._config.sessions
+        count = self._counter
+        entries = [HistoryEntry(m.role, m.content, count(m.content)) for m in payload.history]
+        return trim_history(entries, sessions.history_max_tokens, sessions.history_retention_pct)
 
     def existing(self, frame: ClientFrame, now: float) -> Session:
         """Return the frame's session.
@@ -162,7 +185,7 @@ class Admission:
                          "followup needs a chat model; this server runs tool-only")
         prefix = self._config.sessions.followup_prefix
         return self._turn(frame, session.persona, session.history,
-                          payload.analysis_text, Sampling(), prefix=prefix)
+                          payload.analysis_text, _NO_SAMPLING, prefix=prefix)
 
 
 __all__ = ["Admission", "StartPlan", "TurnPlan"]

@@ -66,6 +66,8 @@ class FrameChecks:
                 ErrorCode.SERVER_SHUTTING_DOWN, "the server is shutting down",
                 session_id=frame.session_id, request_id=frame.request_id,
             )
+        if not window.enabled:
+            return
         retry_after = window.retry_after(now)
         if retry_after > 0:
             raise ProtocolError(

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TypeVar
 
 from cadence.config.settings import DeployMode, LimitSettings, SessionSettings
 from cadence.engines.base import SamplingParams
 from cadence.protocol.frames import Sampling
 from cadence.protocol.validate import PayloadLimits
 from cadence.turns.filters import FilterFactory, Passthrough
-
-T = TypeVar("T")
 
 
 def _passthrough() -> Passthrough:
@@ -56,24 +53,39 @@ class CoreConfig:
         )
 
     def resolve(self, sampling: Sampling) -> SamplingParams:
-        """Turn fully-merged :class:`Sampling` into engine parameters."""
-        merged = sampling.over(self.default_sampling)
-        return dataclasses.replace(
-            self.sampling,
-            temperature=_req(merged.temperature),
-            top_p=_req(merged.top_p),
-            top_k=_req(merged.top_k),
-            min_p=_req(merged.min_p),
-            repetition_penalty=_req(merged.repetition_penalty),
-            presence_penalty=_req(merged.presence_penalty),
-            frequency_penalty=_req(merged.frequency_penalty),
-            max_tokens=_req(merged.max_tokens),
+        """Engine parameters: each field set in ``sampling`` over the
+        :attr:`default_sampling` one (``sampling`` need not be fully merged);
+        ``stop`` and ``seed`` always come from the server settings.
+
+        The same as ``dataclasses.replace(self.sampling, **fields of
+        sampling.over(self.default_sampling))``, without building the
+        intermediate objects (this runs once per turn).
+        """
+        base = self.sampling
+        chat_max_out = self.sessions.chat_max_out
+        if sampling.is_empty and base.max_tokens <= chat_max_out:
+            return base  # nothing to override: the defaults as they are
+        # One unpacking reads every field (Sampling is a named tuple).
+        temperature, top_p, top_k, min_p, repetition, presence, frequency, max_tokens, _ = sampling
+        if max_tokens is None:
+            max_tokens = min(base.max_tokens, chat_max_out)
+        return SamplingParams(
+            temperature=base.temperature if temperature is None else temperature,
+            top_p=base.top_p if top_p is None else top_p,
+            top_k=base.top_k if top_k is None else top_k,
+            min_p=base.min_p if min_p is None else min_p,
+            repetition_penalty=base.repetition_penalty if repetition is None else repetition,
+            presence_penalty=base.presence_penalty if presence is None else presence,
+            frequency_penalty=base.frequency_penalty if frequency is None else frequency,
+            max_tokens=max_tokens,
+            stop=base.stop,
+            seed=base.seed,
         )
 
-
-def _req(value: T | None) -> T:
-    assert value is not None
-    return value
+    def sanitizes(self, sampling: Sampling) -> bool:
+        """Whether a turn with (partly merged) ``sampling`` sanitizes its output."""
+        chosen = sampling.sanitize_output
+        return self.sanitize_output if chosen is None else chosen
 
 
 __all__ = ["CoreConfig"]

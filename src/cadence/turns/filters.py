@@ -29,7 +29,12 @@ class StreamFilter(Protocol):
 
 
 class Passthrough:
-    """The identity filter, used when ``sanitize_output`` is false."""
+    """The identity filter, used when ``sanitize_output`` is false.
+
+    Stateless (no slots to set), so one instance may serve every turn.
+    """
+
+    __slots__ = ()
 
     def feed(self, chunk: str) -> str:
         """Return ``chunk`` unchanged."""

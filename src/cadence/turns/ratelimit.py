@@ -12,6 +12,8 @@ class RollingWindow:
         self._limit = limit
         self._window_s = window_s
         self._events: deque[float] = deque()
+        #: False when the window never limits (``retry_after`` is always 0).
+        self.enabled = limit > 0 and window_s > 0
 
     def _expire(self, now: float) -> None:
         horizon = now - self._window_s
@@ -20,7 +22,7 @@ class RollingWindow:
 
     def retry_after(self, now: float) -> float:
         """Seconds until one more event is allowed; 0.0 when allowed now."""
-        if self._limit <= 0 or self._window_s <= 0:
+        if not self.enabled:
             return 0.0
         self._expire(now)
         if len(self._events) < self._limit:
@@ -29,7 +31,7 @@ class RollingWindow:
 
     def record(self, now: float) -> None:
         """Count one event at ``now``."""
-        if self._limit > 0 and self._window_s > 0:
+        if self.enabled:
             self._events.append(now)
 
     def count(self, now: float) -> int:

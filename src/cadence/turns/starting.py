@@ -10,6 +10,9 @@ from cadence.turns.effects import TurnSpec
 from cadence.turns.filters import Passthrough
 from cadence.turns.turn import Turn
 
+#: The identity filter holds no state: every unsanitized turn shares one.
+_PASSTHROUGH = Passthrough()
+
 
 def plan_turn(
     config: CoreConfig, frame: ClientFrame, session: Session, plan: TurnPlan, now: float
@@ -19,26 +22,29 @@ def plan_turn(
     Sampling resolves turn settings over session settings over server
     defaults; ``sanitize_output`` picks the text filter.
     """
-    merged = plan.sampling.over(session.sampling).over(config.default_sampling)
+    sampling = plan.sampling.over(session.sampling)
+    prompt = plan.prompt
+    user = plan.user
     turn = Turn(
-        session_id=frame.session_id,
-        request_id=frame.request_id,
-        user_text=plan.user.text,
-        truncated=plan.user.truncated,
-        started_at=now,
-        text_filter=config.make_sanitizer() if merged.sanitize_output else Passthrough(),
-        wants_toolcall=plan.wants_toolcall,
-        runs_chat=plan.prompt is not None,
-        prompt_tokens=plan.prompt.tokens if plan.prompt else 0,
+        frame.session_id,
+        frame.request_id,
+        user.text,
+        user.truncated,
+        now,
+        config.make_sanitizer() if config.sanitizes(sampling) else _PASSTHROUGH,
+        plan.wants_toolcall,
+        prompt is not None,
+        prompt_tokens=prompt.tokens if prompt is not None else 0,
     )
-    recent = [entry.content for entry in session.history if entry.role == "user"]
+    history = session.history
+    recent = [entry.content for entry in history if entry.role == "user"] if history else []
     spec = TurnSpec(
         session_id=frame.session_id,
         request_id=frame.request_id,
-        prompt=plan.prompt.text if plan.prompt else None,
-        sampling=config.resolve(merged),
+        prompt=prompt.text if prompt is not None else None,
+        sampling=config.resolve(sampling),
         tool_history=tuple(recent[-config.tool_history_turns :]),
-        tool_utterance=plan.user.text if plan.wants_toolcall else None,
+        tool_utterance=user.text if plan.wants_toolcall else None,
         deadline=now + config.chat_timeout_s,
         screen_prompt=plan.screen_prompt,
     )

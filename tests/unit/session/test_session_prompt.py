@@ -132,3 +132,33 @@ def test_prompt_too_long_without_history() -> None:
     with pytest.raises(ProtocolError) as info:
         builder.build(PERSONA, [], UserContent("a b c", 3, False))
     assert info.value.code == "prompt_too_long" and info.value.details == {"tokens": 5, "limit": 3}
+
+
+@given(st.lists(st.tuples(st.sampled_from(["user", "assistant"]), st.text("ab ", max_size=5)), max_size=6),
+       st.sampled_from([None, "sys"]))
+def test_render_joins_the_user_content_as_merge_same_role_would(
+    turns: list[tuple[str, str]], system: str | None
+) -> None:
+    tokenizer = CountingTokenizer()
+    history = [HistoryEntry("user" if role == "user" else "assistant", text, 0) for role, text in turns]
+    prompt = PromptBuilder(tokenizer, PromptBudgets()).build(Persona(system), history, UserContent("hi", 1, False))
+    expected = ([ChatMessage("system", system)] if system is not None else []) + merge_same_role(
+        [*history, HistoryEntry("user", "hi", 1)]
+    )
+    assert prompt.text == tokenizer.render(expected)
+
+
+def test_an_equal_system_prompt_is_counted_once() -> None:
+    calls: list[str] = []
+
+    class Recording(CountingTokenizer):
+        def count(self, text: str) -> int:
+            calls.append(text)
+            return len(text.split())
+
+    builder = PromptBuilder(Recording(), PromptBudgets(chat_prompt_max_tokens=3))
+    assert [builder.check_system_prompt(p) for p in ("a b", "a b", "c", "a b")] == [2, 2, 1, 2]
+    assert calls == ["a b", "c", "a b"]
+    for _ in range(2):  # over the budget, remembered or not
+        with pytest.raises(ProtocolError, match="4 tokens"):
+            builder.check_system_prompt("a b c d")
