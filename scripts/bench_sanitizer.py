@@ -1,25 +1,37 @@
 """Benchmark of the speech sanitizer: cost per character and per token.
 
 Usage: ``.venv/bin/python scripts/bench_sanitizer.py [--runs N] [--seed S]``
+or ``... --instructions`` (needs valgrind).
 
 Prints, for model-like replies of 600, 2,400 and 9,600 characters fed as
 BPE-like tokens of about 4 characters (and, for comparison, all at once),
-the cost in microseconds per character; then the latency each ``feed()``
-adds to a token (p50/p95/p99/max) and how often a token leaves nothing held
-back.
+the cost in microseconds per character; the cost per ``feed()`` of the
+token streams below (``STREAMS``); then the latency each ``feed()`` adds to
+a token (p50/p95/p99/max) and how often a token leaves nothing held back.
 
 CPU times come from ``time.thread_time`` (other processes sharing the cores
 do not inflate them); wall times from ``time.perf_counter``.
+
+``--instructions`` counts instead, exactly, the user-space instructions one
+``feed()`` costs: it runs this script under ``valgrind --tool=cachegrind``
+with 2,000 and with 4,000 feeds of the same token stream (``--feeds N
+--stream NAME``) and divides the difference by 2,000, so that start-up and
+the first tokens cancel out. The ``loop`` stream is the harness alone (the
+loop over the tokens, no call); the others include the call to ``feed()``.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import platform
 import random
 import re
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,6 +61,19 @@ EXTRAS = (
     " Prices start at $1,299.99 (approx.).",
 )
 CONFIG = SanitizerConfig(control_prefixes=("MUST CHECK SCREEN:", "ON THE SCREEN NOW: "))
+#: Token streams for ``--instructions``: ordinary word tokens; a chat
+#: sentence with its punctuation (",", ".", "!", " a", " I"); the BPE-like
+#: tokens of the model-like reply (markdown, addresses, numbers...).
+STREAMS = {
+    "words": [" the", " quick", " world", " store", " opens", " early", " on",
+              " weekends", " but", " parking", " is", " limited", " near", " main",
+              " entrance"],
+    "sentence": [" the", " quick", " answer", " is", " that", " we", " can", " move",
+                 " your", " appointment", ",", " Thursday", " today", ".", " I",
+                 " will", " send", " a", " reminder", "!"],
+    "reply": [],
+    "loop": [" the"],
+}  # fmt: skip
 
 
 def model_reply(size: int, rng: random.Random) -> str:
@@ -175,17 +200,86 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def stream_tokens(name: str, n: int) -> list[str]:
+    """The first ``n`` tokens of stream ``name``, cycled."""
+    tokens = STREAMS[name] or tokens_of(model_reply(2400, random.Random(7)))
+    return (tokens * (n // len(tokens) + 1))[:n]
+
+
+def run_feeds(name: str, n: int) -> None:
+    """Feed ``n`` tokens of stream ``name`` to one sanitizer (after "Hello",
+    the reply's start), for counting under valgrind."""
+    tokens = stream_tokens(name, n)
+    sanitizer = Sanitizer(CONFIG)
+    sanitizer.feed("Hello")
+    feed = sanitizer.feed
+    if name == "loop":
+        for _token in tokens:
+            pass
+    else:
+        for token in tokens:
+            feed(token)
+    sanitizer.flush()
+
+
+def count_instructions(name: str, n: int) -> int:
+    """User-space instructions of this script run with ``--feeds n``."""
+    with tempfile.NamedTemporaryFile(suffix=".log") as log:
+        command = ["valgrind", "--tool=cachegrind", "--cache-sim=no",
+                   "--cachegrind-out-file=/dev/null", f"--log-file={log.name}",
+                   sys.executable, __file__, "--feeds", str(n), "--stream", name]  # fmt: skip
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        subprocess.run(command, check=True, env=env)
+        match = re.search(r"I\s+refs:\s+([\d,]+)", Path(log.name).read_text())
+    if match is None:
+        raise RuntimeError("no instruction count in the valgrind log")
+    return int(match[1].replace(",", ""))
+
+
+def stream_table(runs: int) -> list[str]:
+    """CPU time per ``feed()`` over 20,000 tokens of each token stream."""
+    lines = ["| token stream | µs per feed() CPU best | CPU median |", "|---|---:|---:|"]
+    for name in ("words", "sentence", "reply"):
+        tokens = stream_tokens(name, 20000)
+        cpu = [run_once(tokens)[0] / len(tokens) * 1e6 for _ in range(runs)]
+        lines.append(f"| {name} | {min(cpu):.2f} | {statistics.median(cpu):.2f} |")
+    return lines
+
+
+def instructions_table() -> list[str]:
+    lines = ["| token stream | instructions per feed() |", "|---|---:|"]
+    for name in STREAMS:
+        per_feed = (count_instructions(name, 4000) - count_instructions(name, 2000)) / 2000
+        lines.append(f"| {name} | {per_feed:,.0f} |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count the instructions per feed() under valgrind instead",
+    )
+    parser.add_argument("--feeds", type=int, help="internal: feed N tokens and exit")
+    parser.add_argument("--stream", choices=sorted(STREAMS), default="words")
     args = parser.parse_args()
-    rng = random.Random(args.seed)
+    if args.feeds is not None:
+        run_feeds(args.stream, args.feeds)
+        return
     print(f"date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
     print(f"cpu: {cpu_model()}; python {platform.python_version()}")
+    if args.instructions:
+        print("\n".join(instructions_table()))
+        return
+    rng = random.Random(args.seed)
     print(f"runs: {args.runs}, seed: {args.seed}")
     print()
     print("\n".join(cost_table(args.runs, rng)))
+    print()
+    print("\n".join(stream_table(args.runs)))
     print()
     print("\n".join(latency_table(args.runs, rng)))
 

@@ -6,11 +6,13 @@ each request: it consumes :meth:`ChatEngine.generate` from one task and calls
 :meth:`ChatEngine.abort` on every exit path (cancel, barge-in, timeout,
 disconnect). Backend exceptions are translated into :class:`EngineError` at
 this boundary.
+
+The value types here are named tuples (immutable and cheap to build: the
+server makes several per turn and a :class:`Delta` per engine step).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator, Sequence
 from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
@@ -28,16 +30,14 @@ class InvalidRequestError(EngineError):
     """The request itself is unusable (empty prompt, bad parameters)."""
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class ChatMessage:
+class ChatMessage(NamedTuple):
     """One message of a prompt to render with the chat template."""
 
     role: Literal["system", "user", "assistant"]
     content: str
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class SamplingParams:
+class SamplingParams(NamedTuple):
     """Fully resolved sampling settings for one request (no ``None``s).
 
     ``top_k`` 0 means off; ``stop`` holds extra stop strings on top of the
@@ -56,8 +56,7 @@ class SamplingParams:
     seed: int | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class GenerationRequest:
+class GenerationRequest(NamedTuple):
     """One generation: a prompt already rendered by :meth:`PromptTokenizer.render`."""
 
     request_id: str
@@ -65,8 +64,7 @@ class GenerationRequest:
     sampling: SamplingParams
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Usage:
+class Usage(NamedTuple):
     """Token counts of a finished request."""
 
     prompt_tokens: int

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from cadence.sanitize import markdown, numbers, punct, tags
 from cadence.sanitize.chars import (
     CURLY_QUOTES,
+    DIGITS,
     EMOJI_RUN,
     SPACE_RUN,
     WHITESPACE,
@@ -24,7 +25,7 @@ from cadence.sanitize.chars import (
     is_wordish,
 )
 from cadence.sanitize.rules import Rules
-from cadence.sanitize.state import LexState
+from cadence.sanitize.state import WORD_CAP, LexState
 from cadence.sanitize.window import (
     F_KEEP_LINE,
     F_SPACE,
@@ -194,8 +195,41 @@ class Lexer:
         sending each decided piece to ``sink`` in order."""
         text = self._buf + chunk if self._buf else chunk
         i = self._run(text, final, sink)
-        self._st.base += i
+        if self._st.skip_at >= 0:
+            self._st.skip_at -= i
         self._buf = text[i:]
+
+    def plain_state(self) -> tuple[str, str] | None:
+        """``(prev, word)`` when nothing is held and the last character
+        consumed, ``prev``, ended content that no later text can change: not
+        a space, a digit, a line start or the reply's start; ``word`` (the
+        word being written) is non-empty exactly when ``prev`` is a letter or
+        a digit, and then ends with ``prev``. Otherwise None. See
+        :meth:`resume_plain`."""
+        st = self._st
+        prev, word = st.prev, st.word
+        if (
+            self._buf
+            or st.in_prefix
+            or st.skip_at >= 0
+            or st.line_start
+            or st.newlines
+            or not prev
+            or prev != st.prev_ns
+            or prev in DIGITS
+            or bool(word) != is_wordish(prev)
+            or word[-1:] not in ("", prev)
+        ):
+            return None
+        return prev, word
+
+    def resume_plain(self, prev: str, word: str) -> None:
+        """Record that, from a :meth:`plain_state`, plain text was consumed
+        outside the lexer: letters, spaces and ``, ! ? '`` only, no digit,
+        ending with the non-space ``prev`` while writing ``word``."""
+        st = self._st
+        st.prev = st.prev_ns = prev
+        st.word = word[:WORD_CAP]
 
     def _skip(self, text: str, i: int, sink: Sink) -> int:
         """Consume the tail of a link ("](url)") whose text was just read."""
@@ -212,7 +246,7 @@ class Lexer:
         w.text, w.end, w.final = text, n, final
         while i < n:
             if st.skip_at >= 0:
-                rel = st.skip_at - st.base
+                rel = st.skip_at
                 if i == rel:
                     i = self._skip(text, i, sink)
                     w.end, w.final = n, final
@@ -241,7 +275,7 @@ class Lexer:
             else:
                 sink(K_TEXT, "", j - i)
             last = st.prev = text[j - 1]
-            st.word = (st.word + text[i:j])[:80] if flags & F_WORDY else ""
+            st.word = (st.word + text[i:j])[:WORD_CAP] if flags & F_WORDY else ""
             if not flags & F_SPACE:
                 self._after_content(text, i, j, flags, last)
             i = j

@@ -116,7 +116,7 @@ def scan_link(w: Window, bracket: int, st: LexState) -> Emit | None:
         if c == "" or c == "(" or c in WHITESPACE or m - k > _MAX_LINK_URL:
             return None
         m += 1
-    st.skip_at, st.skip_len = st.base + k, m + 1 - k
+    st.skip_at, st.skip_len = k, m + 1 - k
     return bracket + 1, NOTHING, 0
 
 

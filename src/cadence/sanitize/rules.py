@@ -49,7 +49,12 @@ class Rules:
     (``heads_after_number`` adds those only valid after a number, "5 p.m.");
     ``smileys``: punctuation emoticons (always listed: when they are kept
     they still pass as one unit); ``labels``: lowercased control prefixes and
-    role labels, longest first.
+    role labels, longest first. A letter run (``str.isalpha``) that starts a
+    word, ends the text fed so far and follows no number is passed on as it
+    is, without being held, unless it is in ``word_stops`` or starts with
+    one of ``stop_initials``: then a key of ``heads`` may still match. Once
+    a space follows, ``space_releases`` (a subset of ``word_stops``) are
+    passed on as they are too.
     """
 
     emoji: bool
@@ -69,6 +74,9 @@ class Rules:
     labels: tuple[str, ...]
     stage_words: frozenset[str]
     tlds: frozenset[str]
+    word_stops: frozenset[str]
+    stop_initials: frozenset[str]
+    space_releases: frozenset[str]
 
 
 def _by_first_char(keys: Iterable[HeadKey]) -> Mapping[str, tuple[HeadKey, ...]]:
@@ -80,6 +88,38 @@ def _by_first_char(keys: Iterable[HeadKey]) -> Mapping[str, tuple[HeadKey, ...]]
     return {
         c: tuple(sorted(ks, key=lambda k: -len(k.text))) for c, ks in groups.items()
     }
+
+
+def _word_stops(heads: Mapping[str, tuple[HeadKey, ...]]) -> frozenset[str]:
+    """Every non-empty prefix of every key: a word that is one may still
+    become the key, so the lexer holds it when the text fed ends there."""
+    return frozenset(
+        k.text[:n] for ks in heads.values() for k in ks for n in range(1, len(k.text) + 1)
+    )
+
+
+def _stop_initials(heads: Mapping[str, tuple[HeadKey, ...]]) -> frozenset[str]:
+    """First letters of the letter-only keys that can match at the start of
+    a longer letter run: without a boundary, or with a repeated end ("XDD")."""
+    return frozenset(
+        c
+        for c, ks in heads.items()
+        for k in ks
+        if k.text.isalpha() and (k.repeat or not k.boundary)
+    )
+
+
+def _space_releases(
+    heads: Mapping[str, tuple[HeadKey, ...]], stops: frozenset[str], initials: frozenset[str]
+) -> frozenset[str]:
+    """Letter runs of ``stops`` that no key matches once a space follows: not
+    a key themselves, not a key's start with the space, no risky initial."""
+    keys = {k.text for ks in heads.values() for k in ks}
+    return frozenset(
+        w
+        for w in stops
+        if w.isalpha() and w not in keys and w + " " not in stops and w[0] not in initials
+    )
 
 
 def _head_keys(config: SanitizerConfig, after_number: bool) -> list[HeadKey]:
@@ -106,6 +146,8 @@ def compile_rules(config: SanitizerConfig) -> Rules:
     labels = tuple(
         p.strip().lower() for p in config.control_prefixes + config.role_labels
     )
+    heads = _by_first_char(_head_keys(config, after_number=False))
+    stops, initials = _word_stops(heads), _stop_initials(heads)
     return Rules(
         emoji=config.strip_emoji,
         emoticons=config.strip_emoticons,
@@ -118,12 +160,15 @@ def compile_rules(config: SanitizerConfig) -> Rules:
         phones=config.verbalize_phone_numbers,
         symbols=config.verbalize_symbols,
         capitalize=config.capitalize_first,
-        heads=_by_first_char(_head_keys(config, after_number=False)),
+        heads=heads,
         heads_after_number=_by_first_char(_head_keys(config, after_number=True)),
         smileys=_by_first_char(smileys),
         labels=tuple(sorted(set(labels), key=lambda s: -len(s))),
         stage_words=frozenset(w.lower() for w in config.stage_direction_words),
         tlds=frozenset(t.lower() for t in config.spoken_tlds),
+        word_stops=stops,
+        stop_initials=initials,
+        space_releases=_space_releases(heads, stops, initials),
     )
 
 

@@ -1,10 +1,27 @@
-"""The public streaming sanitizer: raw model deltas in, speakable text out."""
+"""The public streaming sanitizer: raw model deltas in, speakable text out.
+
+Most model deltas are plain: a word, a space and a word, or ``, ! ?`` right
+after a word. When nothing is held back and no rule can act on such a delta,
+:meth:`Sanitizer.feed` returns it as it is without running the two stages
+(the *plain path*: the same result and ``pending_raw_chars``, delta by
+delta); the stages learn what they missed before they next run.
+A ``.`` right after a word (it may be ``...`` or ``.com``), a space, and a
+" word" that may still become a key but not once a space follows (" a":
+"approx.") are held and released with the plain word that decides them,
+still on the plain path.
+"""
 
 from __future__ import annotations
+
+from typing import Final
 
 from cadence.sanitize.config import DEFAULT_CONFIG, SanitizerConfig, rules_of
 from cadence.sanitize.lexer import Lexer
 from cadence.sanitize.spacer import Spacer
+from cadence.sanitize.state import WORD_CAP
+
+#: Deltas that pass unchanged right after a letter or digit.
+_PLAIN_MARKS: Final = frozenset(",!?")
 
 
 class SanitizerStateError(RuntimeError):
@@ -23,22 +40,36 @@ class Sanitizer:
     Pure and synchronous: no I/O, no clock; cost is linear in the input.
     """
 
-    __slots__ = ("_broken", "_done", "_lexer", "_sink", "_spacer")
+    __slots__ = ("_broken", "_done", "_ellipses", "_held", "_initials", "_lexer",
+                 "_mark", "_plain", "_releases", "_sink", "_spacer", "_stops",
+                 "_word")  # fmt: skip
 
     def __init__(self, config: SanitizerConfig | None = None) -> None:
         rules = rules_of(config if config is not None else DEFAULT_CONFIG)
         self._lexer = Lexer(rules)
         self._spacer = Spacer(capitalize=rules.capitalize, tidy_punctuation=rules.punct)
         self._sink = self._spacer.put
+        self._stops = rules.word_stops
+        self._initials = rules.stop_initials
+        self._releases = rules.space_releases
+        self._ellipses = rules.punct  # ". ." may still become an ellipsis
         self._done = False
         self._broken = False
+        # Plain path: on while both stages are in a plain state. ``_word`` is
+        # the word being written, which ends with the last character output
+        # ("" after a mark); ``_mark`` the last mark the plain path took.
+        # ``_held``: raw text the plain path holds back (then it is off).
+        self._plain = False
+        self._held = ""
+        self._word = ""
+        self._mark = ""
 
     @property
     def pending_raw_chars(self) -> int:
         """How many of the raw characters fed so far are not yet reflected in
         the output (held back). ``raw[:len(raw) - pending_raw_chars]`` is the
         raw text delivered so far; 0 after :meth:`flush`."""
-        return self._lexer.pending + self._spacer.held_cost
+        return self._lexer.pending + self._spacer.held_cost + len(self._held)
 
     def feed(self, chunk: str) -> str:
         """Add the next model delta; return the text that is now final.
@@ -49,14 +80,49 @@ class Sanitizer:
         Raises:
             SanitizerStateError: called after :meth:`flush` or after a failure.
         """
-        if self._done or self._broken:
+        if self._plain:
+            try:
+                if chunk == "":
+                    return ""
+                lead = chunk[0]
+                if lead == " " or lead == "'":  # " word", "'s"
+                    word = chunk[1:]
+                    if word.isalpha() and word[0] not in self._initials:
+                        if word not in self._stops:
+                            self._word = word
+                            return chunk
+                        if lead == " " and word in self._releases:
+                            return self._hold(chunk)
+                    elif chunk == " ":
+                        return self._hold(chunk)
+                elif chunk.isalpha():
+                    word = self._word
+                    if word:  # the word goes on: no rule looks inside it
+                        word += chunk
+                        if len(word) <= WORD_CAP:
+                            self._word = word
+                            return chunk
+                    elif chunk not in self._stops and lead not in self._initials:
+                        self._word = chunk
+                        return chunk
+                elif chunk in _PLAIN_MARKS and self._word:
+                    self._word = ""
+                    self._mark = chunk
+                    return chunk
+                elif chunk == "." and self._word:
+                    return self._hold(chunk)
+                self._leave_plain()
+            except BaseException:
+                self._broken = True
+                self._plain = False
+                raise
+        elif self._held:
+            out = self._release(chunk)
+            if out is not None:
+                return out
+        elif self._done or self._broken:
             self._refuse()
-        try:
-            self._lexer.feed(chunk, False, self._sink)
-            return self._spacer.take()
-        except BaseException:
-            self._broken = True
-            raise
+        return self._feed_stages(chunk)
 
     def flush(self) -> str:
         """End the reply: decide everything held back and return it.
@@ -71,6 +137,7 @@ class Sanitizer:
         if self._done:
             return ""
         try:
+            self._leave_plain()
             self._lexer.feed("", True, self._sink)
             self._spacer.finish()
             self._done = True
@@ -78,6 +145,73 @@ class Sanitizer:
         except BaseException:
             self._broken = True
             raise
+
+    def _feed_stages(self, chunk: str) -> str:
+        """The full path: both stages, then the plain path if they allow it."""
+        try:
+            self._lexer.feed(chunk, False, self._sink)
+            out = self._spacer.take()
+            state = self._lexer.plain_state()
+            if state is not None and state[0] == self._spacer.plain_last():
+                self._word, self._mark, self._plain = state[1], "", True
+            return out
+        except BaseException:
+            self._broken = True
+            raise
+
+    def _hold(self, chunk: str) -> str:
+        """Hold ``chunk`` back on the plain path (see :meth:`_release`)."""
+        self._plain = False
+        self._held = chunk
+        return ""
+
+    def _release(self, chunk: str) -> str | None:
+        """With text held on the plain path ("." after a word, " " or " w"
+        with ``w`` in ``space_releases``, ". "): a plain word that decides it
+        comes out with it; a space may be held too; for anything else, None
+        with the plain path off."""
+        try:
+            held = self._held
+            if held[-1] == " ":  # the word must come right after it
+                word = chunk
+            elif chunk == " ":
+                if held != ".":  # " w" + " ": w is a plain word
+                    self._word = held[1:]
+                    self._held = " "
+                    return held
+                if self._ellipses:  # may still be ". . ."
+                    self._held = ". "
+                    return ""
+                word = ""
+            else:
+                word = chunk[1:] if chunk[:1] == " " else ""
+            if word.isalpha() and word not in self._stops and word[0] not in self._initials:
+                self._held = ""
+                self._plain = True
+                self._word = word
+                return held + chunk
+            self._leave_plain()
+            return None
+        except BaseException:
+            self._broken = True
+            self._plain = False
+            self._held = ""
+            raise
+
+    def _leave_plain(self) -> None:
+        """Turn the plain path off if on, telling both stages what it took
+        since it went on."""
+        if not (self._plain or self._held):
+            return
+        self._plain = False
+        word = self._word
+        last = word[-1] if word else self._mark
+        if last:
+            self._lexer.resume_plain(last, word)
+            self._spacer.resume_plain(last)
+        held, self._held = self._held, ""
+        if held:  # the stages hold it too: only a space reaches the spacer
+            self._lexer.feed(held, False, self._sink)
 
     def _refuse(self) -> None:
         if self._broken:

@@ -74,6 +74,22 @@ class Spacer:
         else:
             self._held_cost += cost
 
+    def plain_last(self) -> str:
+        """The last character output when nothing is pending or held (no
+        space, pause or first letter, the capital done) and it is not an
+        opening bracket; otherwise ``""``. From such a state a letter run, a
+        space before one, or ``, ! ?`` after a letter or digit, come out
+        unchanged. See :meth:`resume_plain`."""
+        if self._space or self._soft or self._first or self._cap or self._out:
+            return ""
+        last = self._last
+        return "" if last in _OPENERS or self._held_cost else last
+
+    def resume_plain(self, last: str) -> None:
+        """Record that, from a :meth:`plain_last` state, text that came out
+        unchanged was output outside the spacer, ending with ``last``."""
+        self._last = last
+
     def take(self) -> str:
         """Return and forget what is ready to send."""
         out = "".join(self._out)

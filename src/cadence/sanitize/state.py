@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Final
+
+#: How much of the current word :attr:`LexState.word` keeps.
+WORD_CAP: Final = 80
 
 
 @dataclasses.dataclass(slots=True)
@@ -18,7 +22,8 @@ class LexState:
     #: Last consumed non-whitespace character.
     prev_ns: str = ""
     #: The word being written (letters, digits, inner hyphens), for e-mails
-    #: and web addresses; "" between words.
+    #: and web addresses, at most its first :data:`WORD_CAP` characters;
+    #: "" between words.
     word: str = ""
     #: Only whitespace (or a blockquote marker) since the last line break.
     line_start: bool = True
@@ -30,12 +35,11 @@ class LexState:
     in_prefix: bool = True
     #: Inside a fenced code block.
     in_fence: bool = False
-    #: Absolute offset of the lexer buffer's first character.
-    base: int = 0
-    #: Absolute offset of the tail of a link being read ("](url)"), or -1.
+    #: Index, in the text being lexed (the held tail, then the new chunk), of
+    #: the tail of a link being read ("](url)"), or -1.
     skip_at: int = -1
     #: Length of that tail.
     skip_len: int = 0
 
 
-__all__ = ["LexState"]
+__all__ = ["WORD_CAP", "LexState"]

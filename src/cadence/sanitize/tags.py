@@ -66,7 +66,7 @@ def _autolink(w: Window, i: int, st: LexState) -> Emit | None:
     inner = w.text[i + 1 : j]
     if not (inner.lower().startswith(_AUTOLINK_SCHEMES) or "@" in inner[1:]):
         return None
-    st.skip_at, st.skip_len = st.base + j, 1
+    st.skip_at, st.skip_len = j, 1
     return i + 1, NOTHING, 0
 
 

@@ -1,16 +1,18 @@
-"""What the connection core asks the I/O layer to do."""
+"""What the connection core asks the I/O layer to do.
+
+Effects are named tuples: immutable, and several times cheaper to build
+than frozen dataclasses (several are made per turn, one per token).
+"""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import NamedTuple
 
 from cadence.engines.base import SamplingParams
 from cadence.protocol.codes import CloseCode
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class TurnSpec:
+class TurnSpec(NamedTuple):
     """Everything the I/O layer needs to run a turn.
 
     ``prompt`` is ``None`` when no chat engine runs (tool-only mode);
@@ -29,8 +31,7 @@ class TurnSpec:
     screen_prompt: str | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class SendFrame:
+class SendFrame(NamedTuple):
     """Send an encoded frame."""
 
     data: bytes
@@ -48,30 +49,26 @@ class SendToken(NamedTuple):
     text: str
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class StartTurn:
+class StartTurn(NamedTuple):
     """Start running a turn (tool decision and/or chat generation)."""
 
     spec: TurnSpec
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class AbortTurn:
+class AbortTurn(NamedTuple):
     """Stop the turn's work and abort its engine request (idempotent)."""
 
     request_id: str
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class CloseConnection:
+class CloseConnection(NamedTuple):
     """Close the WebSocket after everything queued before it is sent."""
 
     code: CloseCode
     reason: str
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class TurnEnded:
+class TurnEnded(NamedTuple):
     """A turn produced its terminal frame (for logs and metrics)."""
 
     session_id: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import uuid
 
@@ -19,7 +18,7 @@ def prompt(engine: HFEngine, text: str) -> str:
 
 
 def request(engine: HFEngine, text: str, **sampling: object) -> GenerationRequest:
-    params = dataclasses.replace(GREEDY, **sampling)  # type: ignore[arg-type]
+    params = GREEDY._replace(**sampling)
     return GenerationRequest(f"test-{uuid.uuid4().hex[:12]}", prompt(engine, text), params)
 
 

@@ -8,7 +8,6 @@ text is gibberish; the real model is covered by tests/integration/hf.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -88,7 +87,7 @@ async def engine(tiny_dir: Path) -> AsyncIterator[HFEngine]:
 
 
 def request(engine: HFEngine, request_id: str, text: str = "hello", **kw: Any) -> GenerationRequest:
-    params = dataclasses.replace(GREEDY, **kw)
+    params = GREEDY._replace(**kw)
     return GenerationRequest(request_id, engine.tokenizer.render([ChatMessage("user", text)]), params)
 
 

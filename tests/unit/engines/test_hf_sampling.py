@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import cast
 
 import pytest
@@ -97,8 +96,8 @@ def test_filters_leave_only_the_best_token(params: SamplingParams) -> None:
 
 
 def test_check_sampling_names_every_problem() -> None:
-    bad = dataclasses.replace(
-        SamplingParams(), temperature=-1.0, top_p=0.0, max_tokens=0, repetition_penalty=0.0
+    bad = SamplingParams()._replace(
+        temperature=-1.0, top_p=0.0, max_tokens=0, repetition_penalty=0.0
     )
     with pytest.raises(InvalidRequestError) as info:
         check_sampling(bad)

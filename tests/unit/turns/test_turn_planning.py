@@ -4,8 +4,6 @@ sampling, and ``Admission.count`` the tokenizer's count, memo or not."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -36,7 +34,7 @@ def _resolved(config: CoreConfig, sampling: Sampling) -> SamplingParams:
     """Resolution as first written, through every intermediate object."""
     merged = sampling.over(config.default_sampling)
     fields = {name: getattr(merged, name) for name in Sampling._fields if name != "sanitize_output"}
-    return dataclasses.replace(config.sampling, **fields)
+    return config.sampling._replace(**fields)
 
 
 @given(CONFIGS, SAMPLINGS, SAMPLINGS)
