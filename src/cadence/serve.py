@@ -17,6 +17,7 @@ from cadence.config.env import ConfigError
 from cadence.config.load import ENGINES, MODES, load_settings
 from cadence.config.settings import Settings
 from cadence.engines.factory import EngineUnavailableError, build_chat_engine
+from cadence.logs import configure_logging
 from cadence.sanitize import Sanitizer, SanitizerConfig
 from cadence.server.app import CadenceServer
 from cadence.tools.factory import ToolUnavailableError, build_tool_classifier
@@ -96,11 +97,7 @@ def main(argv: list[str]) -> int:
     except ConfigError as exc:
         print(f"cadence: {exc}", file=sys.stderr)
         return 2
-    logging.getLogger("websockets").setLevel(logging.WARNING)
-    logging.basicConfig(
-        level=settings.server.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(settings.server.log_level)
     _install_loop()
     # Model threads (tool classifier, hf decode) and the event loop share the
     # GIL; a short switch interval stops one from convoying behind another.

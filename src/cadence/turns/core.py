@@ -39,6 +39,10 @@ from cadence.turns.ratelimit import RollingWindow
 from cadence.turns.starting import plan_turn
 from cadence.turns.turn import Turn
 
+_START, _MESSAGE, _FOLLOWUP = FrameType.START, FrameType.MESSAGE, FrameType.FOLLOWUP
+_PING, _PONG, _CANCEL = FrameType.PING, FrameType.PONG, FrameType.CANCEL
+_BARGE_IN = CancelReason.BARGE_IN
+
 
 class ConnectionCore:
     """Protocol and turn logic of one WebSocket connection."""
@@ -116,18 +120,18 @@ class ConnectionCore:
             self._close(CloseCode.POLICY_VIOLATION, "too many invalid frames", now)
 
     def _dispatch(self, frame: ClientFrame, now: float) -> None:
-        kind = frame.type
-        if kind is FrameType.PING:
-            self.last_activity = now
-            self._effects.append(SendFrame(encode.pong_frame(frame.session_id, frame.request_id)))
-        elif kind is FrameType.PONG:
-            self.last_activity = now
-        elif kind is FrameType.START:
+        kind = frame.type  # module-level aliases: an enum attribute costs ~1k instructions
+        if kind is _START:
             assert isinstance(frame.payload, StartPayload)
             self._on_start(frame, frame.payload, now)
-        elif kind is FrameType.MESSAGE or kind is FrameType.FOLLOWUP:
+        elif kind is _MESSAGE or kind is _FOLLOWUP:
             self._on_turn_frame(frame, now)
-        elif kind is FrameType.CANCEL:
+        elif kind is _PING:
+            self.last_activity = now
+            self._effects.append(SendFrame(encode.pong_frame(frame.session_id, frame.request_id)))
+        elif kind is _PONG:
+            self.last_activity = now
+        elif kind is _CANCEL:
             self._on_cancel(frame, now)
         else:
             self._on_end(frame, now)
@@ -140,7 +144,7 @@ class ConnectionCore:
         plan = self._admission.plan_start(frame, payload)
         self._admit(frame, self._messages, now)
         self._store.claim(frame.session_id, self, now)
-        self._ledger.cancel(CancelReason.BARGE_IN, now)
+        self._ledger.cancel(_BARGE_IN, now)
         session = Session(frame.session_id, plan.persona, plan.history, plan.sampling, now)
         self._store.put(session, self, now)
         if plan.turn is not None:
@@ -165,7 +169,7 @@ class ConnectionCore:
         self._admit(frame, self._messages, now)
         history = session.history
         self._store.claim(frame.session_id, self, now)
-        self._ledger.cancel(CancelReason.BARGE_IN, now)
+        self._ledger.cancel(_BARGE_IN, now)
         if session.history is not history:
             # A turn (ours or the old owner's) was just recorded: render again
             # so the prompt holds it (what fitted still fits: history drops).

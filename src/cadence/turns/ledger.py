@@ -19,7 +19,9 @@ from cadence.turns.effects import AbortTurn, Effect, SendFrame, SendToken, TurnE
 from cadence.turns.turn import Turn, TurnEvent, TurnPhase
 
 Counter = Callable[[str], int]
-_STREAMING = TurnPhase.STREAMING  # a global is cheaper than an enum attribute per token
+# Globals are cheaper than enum attributes (~1k instructions each on 3.11).
+_STREAMING = TurnPhase.STREAMING
+_TOKEN, _FINISH = TurnEvent.TOKEN, TurnEvent.FINISH
 
 
 def _ms(start: float, end: float) -> float:
@@ -112,7 +114,7 @@ class TurnLedger:
         if turn.phase is not _STREAMING:
             if turn.ttft_ms is None:
                 turn.ttft_ms = _ms(turn.started_at, now)
-            turn.advance(TurnEvent.TOKEN)
+            turn.advance(_TOKEN)
         turn.sent.append(text)
         self._merge_token(turn, text)
 
@@ -131,7 +133,7 @@ class TurnLedger:
         if tail:
             self._send_token(turn, tail, now)
         usage = delta.usage or Usage(turn.prompt_tokens, 0)
-        turn.advance(TurnEvent.FINISH)
+        turn.advance(_FINISH)
         payload = encode.done_frame(
             turn.session_id,
             turn.request_id,
