@@ -15,6 +15,7 @@ import dataclasses
 import itertools
 import types
 from collections.abc import AsyncIterator, Generator, Sequence
+from typing import NamedTuple
 
 import orjson
 
@@ -37,8 +38,24 @@ class EchoConfig:
     reply_tokens: int = 40
 
 
+class _Rendered(NamedTuple):
+    """The last prompt :meth:`EchoTokenizer.render` produced, read back cheaply."""
+
+    text: str
+    words: int
+    user: str
+
+
 class EchoTokenizer:
-    """Whitespace tokenizer; prompts render as a JSON list of messages."""
+    """Whitespace tokenizer; prompts render as a JSON list of messages.
+
+    The last rendered prompt is remembered (one immutable tuple, replaced
+    atomically, so sharing the tokenizer across threads is safe): counting
+    it or reading its user message again costs nothing.
+    """
+
+    def __init__(self) -> None:
+        self._last = _Rendered("", 0, "")
 
     def count(self, text: str) -> int:
         """Number of whitespace-separated words."""
@@ -50,11 +67,24 @@ class EchoTokenizer:
 
     def render(self, messages: Sequence[ChatMessage]) -> str:
         """Serialise messages; :meth:`count_rendered` and the engine read it back."""
-        return orjson.dumps([[m.role, m.content] for m in messages]).decode()
+        text = orjson.dumps([[m.role, m.content] for m in messages]).decode()
+        words = sum([len(m.content.split()) for m in messages])
+        user = next((m.content for m in reversed(messages) if m.role == "user"), "")
+        self._last = _Rendered(text, words, user)
+        return text
 
     def count_rendered(self, prompt: str) -> int:
         """Words of every message content (system, history, user)."""
-        return sum(self.count(content) for _, content in _messages(prompt))
+        return self.read_rendered(prompt)[0]
+
+    def read_rendered(self, prompt: str) -> tuple[int, str]:
+        """Words of every message of ``prompt`` and its last user message."""
+        last = self._last
+        if prompt is last.text or prompt == last.text:
+            return last.words, last.user
+        messages = _messages(prompt)
+        user = next((c for r, c in reversed(messages) if r == "user"), "")
+        return sum(self.count(content) for _, content in messages), user
 
 
 def _messages(prompt: str) -> list[tuple[str, str]]:
@@ -80,6 +110,7 @@ class EchoEngine:
     def __init__(self, config: EchoConfig = EchoConfig()) -> None:
         self._config = config
         self._tokenizer = EchoTokenizer()
+        self._last_reply: tuple[str, list[str]] = ("", reply_words("", config.reply_tokens))
         self._running: dict[str, object] = {}
         self._closed = False
 
@@ -105,6 +136,12 @@ class EchoEngine:
         for request_id in list(self._running):
             await self.abort(request_id)
 
+    def _reply_words(self, user: str) -> list[str]:
+        cached = self._last_reply
+        if cached[0] != user:
+            cached = self._last_reply = (user, reply_words(user, self._config.reply_tokens))
+        return cached[1]
+
     def _reply(self, request: GenerationRequest) -> tuple[list[str], FinishReason, int]:
         """Check ``request``; return its reply tokens, finish reason and prompt tokens."""
         if self._closed:
@@ -113,10 +150,8 @@ class EchoEngine:
             raise InvalidRequestError("the prompt is empty")
         if request.request_id in self._running:
             raise InvalidRequestError("request_id is already running")
-        messages = _messages(request.prompt)
-        user = next((c for r, c in reversed(messages) if r == "user"), "")
-        prompt_tokens = sum(self._tokenizer.count(c) for _, c in messages)
-        words = reply_words(user, self._config.reply_tokens)
+        prompt_tokens, user = self._tokenizer.read_rendered(request.prompt)
+        words = self._reply_words(user)
         limit = request.sampling.max_tokens
         return words[:limit], "length" if len(words) > limit else "stop", prompt_tokens
 

@@ -84,6 +84,15 @@ class ConnectionHandler:
     def engine_delta(self, request_id: str, delta: Delta) -> None:
         """Feed one engine delta: :meth:`feed` specialised for the per-token path."""
         core = self._core
+        if delta.finish_reason is None:
+            try:
+                text = core.stream_text(request_id, delta.text)
+            except Exception:
+                text = None  # the full path below reports it
+            if text is not None:
+                if text:
+                    self._outbound.token(core.session_id or "", request_id, text)
+                return
         now = self._loop.time()
         try:
             core.engine_delta(request_id, delta, now)
@@ -111,7 +120,8 @@ class ConnectionHandler:
             self._turns[effect.spec.request_id] = task
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-            self._reschedule_idle()
+            # The idle timer stays armed: when it fires during the turn it
+            # sees the turn and stops; the turn's end arms it again.
         elif isinstance(effect, AbortTurn):
             running = self._turns.pop(effect.request_id, None)
             if running is not None:
@@ -125,7 +135,8 @@ class ConnectionHandler:
         # A turn that ended by itself lets its runner finish on its own.
         self._turns.pop(ended.request_id, None)
         self._turn_ended_at = self._loop.time()
-        self._reschedule_idle()
+        if self._idle is None:  # an armed timer re-arms itself when it fires
+            self._reschedule_idle()
         self._on_turn_ended(ended)
 
     def _idle_deadline(self) -> float | None:

@@ -37,11 +37,12 @@ from cadence.turns.effects import CloseConnection, Effect, SendFrame, StartTurn
 from cadence.turns.ledger import TurnLedger
 from cadence.turns.ratelimit import RollingWindow
 from cadence.turns.starting import plan_turn
-from cadence.turns.turn import Turn
+from cadence.turns.turn import Turn, TurnPhase
 
 _START, _MESSAGE, _FOLLOWUP = FrameType.START, FrameType.MESSAGE, FrameType.FOLLOWUP
 _PING, _PONG, _CANCEL = FrameType.PING, FrameType.PONG, FrameType.CANCEL
 _BARGE_IN = CancelReason.BARGE_IN
+_STREAMING = TurnPhase.STREAMING
 
 
 class ConnectionCore:
@@ -230,6 +231,22 @@ class ConnectionCore:
         turn = self._ledger.current(request_id)
         if turn is not None:
             self._ledger.discard_held(turn)
+
+    def stream_text(self, request_id: str, text: str) -> str | None:
+        """The per-token path: engine text (no finish) for a turn that
+        already streams. Returns the text to send now as one ``token``
+        frame ("" when nothing is due: held by the filter, or a stale
+        ``request_id``), or ``None`` when this delta needs
+        :meth:`engine_delta` (the turn's first text, held text, pending
+        effects). Never produces effects itself.
+        """
+        ledger = self._ledger
+        turn = ledger.turn
+        if turn is None or turn.request_id != request_id:
+            return ""
+        if turn.phase is not _STREAMING or self._effects:
+            return None
+        return ledger.stream(turn, text)
 
     def engine_delta(self, request_id: str, delta: Delta, now: float) -> None:
         """The engine produced text for ``request_id`` (ignored if stale)."""

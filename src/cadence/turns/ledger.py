@@ -75,6 +75,16 @@ class TurnLedger:
         turn.held.clear()
         self._held_finish = None
 
+    def stream(self, turn: Turn, text: str) -> str:
+        """Pass text of a streaming turn through its filter; return what is
+        due now (recorded as sent: the caller must send it)."""
+        if text:
+            turn.raw.append(text)
+            text = turn.text_filter.feed(text)
+            if text:
+                turn.sent.append(text)
+        return text
+
     def delta(self, turn: Turn, delta: Delta, now: float) -> None:
         """Feed engine output; hold it while the toolcall is pending."""
         text = delta.text
