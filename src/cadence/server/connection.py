@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 
 from cadence.engines.base import Delta
+from cadence.protocol.codes import ErrorCode
 from cadence.server.outbound import Outbound
 from cadence.server.turn_runner import DeliverDelta, Feed, TurnRunner
 from cadence.server.wire import WireProtocol
@@ -53,7 +54,8 @@ class ConnectionHandler:
         self._idle_timeout_s = idle_timeout_s
         self._on_turn_ended = on_turn_ended
         self._loop = asyncio.get_running_loop()
-        self._turns: dict[str, asyncio.Task[None]] = {}
+        # Running turns: their task and the timer of their deadline.
+        self._turns: dict[str, tuple[asyncio.Task[None], asyncio.TimerHandle]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._idle: asyncio.TimerHandle | None = None
         self._turn_ended_at = 0.0
@@ -116,24 +118,39 @@ class ConnectionHandler:
         elif isinstance(effect, SendFrame):
             self._outbound.frame(effect.data)
         elif isinstance(effect, StartTurn):
-            task = self._loop.create_task(self._runner.run(effect.spec))
-            self._turns[effect.spec.request_id] = task
+            spec = effect.spec
+            task = self._loop.create_task(self._runner.run(spec))
+            deadline = self._loop.call_at(spec.deadline, self._turn_timed_out, spec.request_id)
+            self._turns[spec.request_id] = (task, deadline)
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
             # The idle timer stays armed: when it fires during the turn it
             # sees the turn and stops; the turn's end arms it again.
         elif isinstance(effect, AbortTurn):
-            running = self._turns.pop(effect.request_id, None)
-            if running is not None:
-                running.cancel()
+            aborted = self._forget_turn(effect.request_id)
+            if aborted is not None:
+                aborted.cancel()
         elif isinstance(effect, CloseConnection):
             self._outbound.close(effect.code, effect.reason)
         else:
             self._turn_over(effect)
 
+    def _forget_turn(self, request_id: str) -> asyncio.Task[None] | None:
+        running = self._turns.pop(request_id, None)
+        if running is None:
+            return None
+        running[1].cancel()
+        return running[0]
+
+    def _turn_timed_out(self, request_id: str) -> None:
+        # CHAT_TIMEOUT_S: the core ends the turn (error frame) and asks for
+        # the abort, which cancels the runner (its engine request with it).
+        self.feed(lambda now: self._core.turn_failed(
+            request_id, ErrorCode.GENERATION_TIMEOUT, "the reply took too long and was stopped", now))
+
     def _turn_over(self, ended: TurnEnded) -> None:
         # A turn that ended by itself lets its runner finish on its own.
-        self._turns.pop(ended.request_id, None)
+        self._forget_turn(ended.request_id)
         self._turn_ended_at = self._loop.time()
         if self._idle is None:  # an armed timer re-arms itself when it fires
             self._reschedule_idle()
@@ -212,6 +229,8 @@ class ConnectionHandler:
 
     async def _cleanup(self) -> None:
         tasks = list(self._tasks)
+        for _, deadline in self._turns.values():
+            deadline.cancel()
         self._turns.clear()
         for task in tasks:
             task.cancel()

@@ -2,9 +2,10 @@
 
 A runner is a task owned by its connection. It reports everything to the
 connection core through ``feed``; the core decides what reaches the client
-and ignores reports for turns that already ended. Whatever way the task
-ends (finished, cancelled, timed out, failed), the engine request is
-aborted in ``finally``.
+and ignores reports for turns that already ended. The turn's deadline is
+kept by the connection, which cancels the task when it passes. Whatever way
+the task ends (finished, cancelled, failed), the engine request is aborted
+in ``finally``.
 """
 
 from __future__ import annotations
@@ -93,16 +94,15 @@ class TurnRunner:
         rid = spec.request_id
         turn = self._core.running_turn  # ours: whatever replaces it cancels this task
         try:
-            async with asyncio.timeout_at(spec.deadline):
-                if spec.tool_utterance is None or self._tool is None:
-                    # Chat only, the common case: one coroutine less to
-                    # resume on every token.
-                    if spec.prompt is not None:
-                        await self._stream(spec, spec.prompt)
-                else:
-                    await self._run(spec)
-        except TimeoutError:
-            self._fail(rid, ErrorCode.GENERATION_TIMEOUT, "the reply took too long and was stopped")
+            # The deadline (spec.deadline) is the connection's timer: when it
+            # fires, the core ends the turn and this task is cancelled.
+            if spec.tool_utterance is None or self._tool is None:
+                # Chat only, the common case: one coroutine less to resume
+                # on every token.
+                if spec.prompt is not None:
+                    await self._stream(spec, spec.prompt)
+            else:
+                await self._run(spec)
         except EngineError as exc:
             log.warning("engine failed request %s: %s", rid, exc)
             self._fail(rid, ErrorCode.ENGINE_ERROR, "the chat engine failed this request")
