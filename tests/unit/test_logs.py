@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from cadence.logs import LineFormatter
 
@@ -15,3 +16,14 @@ def test_lines_match_the_standard_formatter_across_seconds() -> None:
                                    "turn session=%s outcome=%s", ("s1", "done"), None)
         record.created, record.msecs = created, (created - int(created)) * 1000
         assert fast.format(record) == standard.format(record)
+
+
+def test_records_with_a_traceback_keep_the_standard_layout() -> None:
+    standard = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.LogRecord("cadence.server", logging.ERROR, __file__, 1, "failed %d", (3,),
+                                   sys.exc_info())
+    assert LineFormatter().format(record) == standard.format(record)
+    assert "ValueError: boom" in LineFormatter().format(record)
