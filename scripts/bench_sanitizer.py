@@ -7,7 +7,9 @@ Prints, for model-like replies of 600, 2,400 and 9,600 characters fed as
 BPE-like tokens of about 4 characters (and, for comparison, all at once),
 the cost in microseconds per character; the cost per ``feed()`` of the
 token streams below (``STREAMS``); then the latency each ``feed()`` adds to
-a token (p50/p95/p99/max) and how often a token leaves nothing held back.
+a token (p50/p95/p99/max) and how often a token leaves nothing held back;
+and the cost of a turn (``TURNS``: a new ``Sanitizer``, 40 tokens, ``flush()``)
+phase by phase, timed over 100 turns at a time with the garbage collector off.
 
 CPU times come from ``time.thread_time`` (other processes sharing the cores
 do not inflate them); wall times from ``time.perf_counter``.
@@ -18,12 +20,16 @@ with 2,000 and with 4,000 feeds of the same token stream (``--feeds N
 --stream NAME``) and divides the difference by 2,000, so that start-up and
 the first tokens cancel out. The ``loop`` stream is the harness alone (the
 loop over the tokens, no call); the others include the call to ``feed()``.
+Per turn, likewise: 500 and 1,000 turns (``--turns N --stream NAME --upto
+PHASE``), stopping after each phase in turn; the differences are the phases.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import gc
+import itertools
 import os
 import platform
 import random
@@ -74,6 +80,12 @@ STREAMS = {
     "reply": [],
     "loop": [" the"],
 }  # fmt: skip
+_CHAT = ("tell me something about the weather in paris " * 5).split()
+#: Turns of 40 plain tokens ("tell", " me"...), ending with a word or a "." (held).
+TURNS = {"words": [_CHAT[0], *(" " + w for w in _CHAT[1:])]}
+TURNS["sentence"] = [*TURNS["words"][:-1], "."]
+#: A turn's phases, in order (``loop``: the harness alone).
+PHASES = ("loop", "new", "feed", "flush")
 
 
 def model_reply(size: int, rng: random.Random) -> str:
@@ -222,12 +234,74 @@ def run_feeds(name: str, n: int) -> None:
     sanitizer.flush()
 
 
-def count_instructions(name: str, n: int) -> int:
-    """User-space instructions of this script run with ``--feeds n``."""
+def run_turns(name: str, n: int, upto: str) -> None:
+    """Run ``n`` turns of ``TURNS[name]``, each only up to phase ``upto``."""
+    tokens, depth = TURNS[name], PHASES.index(upto)
+    for _ in range(n):
+        sanitizer = Sanitizer(CONFIG) if depth else None
+        if sanitizer is None or depth == 1:
+            for _token in tokens:
+                pass
+            continue
+        for token in tokens:
+            sanitizer.feed(token)
+        if depth == 3:
+            sanitizer.flush()
+
+
+def turn_times(tokens: list[str], k: int = 100) -> list[float]:
+    """CPU µs per turn of construction, feeds and flush, over ``k`` turns."""
+    gc.disable()  # the k sanitizers stay alive: not the server's pattern
+    clock = [time.thread_time_ns()]
+    sanitizers = [Sanitizer(CONFIG) for _ in range(k)]
+    clock.append(time.thread_time_ns())
+    for sanitizer in sanitizers:
+        for token in tokens:
+            sanitizer.feed(token)
+    clock.append(time.thread_time_ns())
+    for sanitizer in sanitizers:
+        sanitizer.flush()
+    clock.append(time.thread_time_ns())
+    gc.enable()
+    return [(b - a) / k / 1e3 for a, b in itertools.pairwise(clock)]
+
+
+def turn_instructions(name: str) -> list[float]:
+    """Instructions per turn of construction, feeds and flush."""
+    totals = []
+    for upto in PHASES:
+        args = ["--stream", name, "--upto", upto, "--turns"]
+        counts = [count_instructions([*args, str(n)]) for n in (500, 1000)]
+        totals.append((counts[1] - counts[0]) / 500)
+    return [b - a for a, b in itertools.pairwise(totals)]
+
+
+def turn_table(unit: str, costs: dict[str, list[float]]) -> list[str]:
+    """Rows of ``costs``: per turn stream, its construction, feeds and flush."""
+    lines = [f"| turn, {unit} | construction | 40 feed() | flush() | construction + flush | whole turn |",
+             "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    digits = 0 if unit == "instructions" else 2
+    for name, (new, feeds, flush) in costs.items():
+        cells = [new, feeds, flush, new + flush, new + feeds + flush]
+        lines.append(f"| {name} | " + " | ".join(f"{c:,.{digits}f}" for c in cells) + " |")
+    return lines
+
+
+def turn_time_table(runs: int) -> list[str]:
+    """Best CPU µs per turn of each phase, over ``runs`` runs of 100 turns."""
+    best = {}
+    for name, tokens in TURNS.items():
+        times = [turn_times(tokens) for _ in range(runs)]
+        best[name] = [min(phase) for phase in zip(*times, strict=True)]
+    return turn_table("µs CPU best", best)
+
+
+def count_instructions(args: list[str]) -> int:
+    """User-space instructions of this script run with ``args``."""
     with tempfile.NamedTemporaryFile(suffix=".log") as log:
         command = ["valgrind", "--tool=cachegrind", "--cache-sim=no",
                    "--cachegrind-out-file=/dev/null", f"--log-file={log.name}",
-                   sys.executable, __file__, "--feeds", str(n), "--stream", name]  # fmt: skip
+                   sys.executable, __file__, *args]  # fmt: skip
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         subprocess.run(command, check=True, env=env)
         match = re.search(r"I\s+refs:\s+([\d,]+)", Path(log.name).read_text())
@@ -249,7 +323,8 @@ def stream_table(runs: int) -> list[str]:
 def instructions_table() -> list[str]:
     lines = ["| token stream | instructions per feed() |", "|---|---:|"]
     for name in STREAMS:
-        per_feed = (count_instructions(name, 4000) - count_instructions(name, 2000)) / 2000
+        counts = [count_instructions(["--feeds", str(n), "--stream", name]) for n in (2000, 4000)]
+        per_feed = (counts[1] - counts[0]) / 2000
         lines.append(f"| {name} | {per_feed:,.0f} |")
     return lines
 
@@ -261,18 +336,24 @@ def main() -> None:
     parser.add_argument(
         "--instructions",
         action="store_true",
-        help="count the instructions per feed() under valgrind instead",
+        help="count the instructions per feed() and per turn under valgrind instead",
     )
     parser.add_argument("--feeds", type=int, help="internal: feed N tokens and exit")
-    parser.add_argument("--stream", choices=sorted(STREAMS), default="words")
+    parser.add_argument("--turns", type=int, help="internal: run N turns and exit")
+    parser.add_argument("--stream", choices=sorted({*STREAMS, *TURNS}), default="words")
+    parser.add_argument("--upto", choices=PHASES, default="flush")
     args = parser.parse_args()
     if args.feeds is not None:
         run_feeds(args.stream, args.feeds)
+        return
+    if args.turns is not None:
+        run_turns(args.stream, args.turns, args.upto)
         return
     print(f"date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
     print(f"cpu: {cpu_model()}; python {platform.python_version()}")
     if args.instructions:
         print("\n".join(instructions_table()))
+        print("\n" + "\n".join(turn_table("instructions", {n: turn_instructions(n) for n in TURNS})))
         return
     rng = random.Random(args.seed)
     print(f"runs: {args.runs}, seed: {args.seed}")
@@ -280,6 +361,8 @@ def main() -> None:
     print("\n".join(cost_table(args.runs, rng)))
     print()
     print("\n".join(stream_table(args.runs)))
+    print()
+    print("\n".join(turn_time_table(args.runs)))
     print()
     print("\n".join(latency_table(args.runs, rng)))
 

@@ -176,13 +176,14 @@ Sink = Callable[[int, str, int], None]
 class Lexer:
     """Raw text in, pieces out; keeps the undecided tail between feeds."""
 
-    __slots__ = ("_buf", "_handlers", "_rules", "_st", "_window")
+    __slots__ = ("_buf", "_rules", "_st", "_window")
 
     def __init__(self, rules: Rules) -> None:
+        # The read-only handler table is shared: copying it into a dict of
+        # our own would cost more per turn than its faster lookups save.
         self._rules = rules
         self._st = LexState()
         self._buf = ""
-        self._handlers = dict(_HANDLERS)
         self._window = Window("", 0, False)
 
     @property
@@ -240,7 +241,7 @@ class Lexer:
         return j
 
     def _run(self, text: str, final: bool, sink: Sink) -> int:
-        st, r, handlers = self._st, self._rules, self._handlers
+        st, r, handlers = self._st, self._rules, _HANDLERS
         n, i = len(text), 0
         w = self._window
         w.text, w.end, w.final = text, n, final

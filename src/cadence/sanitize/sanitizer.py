@@ -8,7 +8,9 @@ delta); the stages learn what they missed before they next run.
 A ``.`` right after a word (it may be ``...`` or ``.com``), a space, and a
 " word" that may still become a key but not once a space follows (" a":
 "approx.") are held and released with the plain word that decides them,
-still on the plain path.
+still on the plain path. A :meth:`Sanitizer.flush` on the plain path does
+not run the stages either: they hold nothing, and held text ends as they
+would end it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ class Sanitizer:
     :meth:`flush` once at the end. The concatenation of every return value
     equals :func:`sanitize_text` of the whole reply, however it was chunked.
     Pure and synchronous: no I/O, no clock; cost is linear in the input.
+    Construction builds no table (the config holds them compiled), so one
+    per turn is cheap.
     """
 
     __slots__ = ("_broken", "_done", "_ellipses", "_held", "_initials", "_lexer",
@@ -47,7 +51,7 @@ class Sanitizer:
     def __init__(self, config: SanitizerConfig | None = None) -> None:
         rules = rules_of(config if config is not None else DEFAULT_CONFIG)
         self._lexer = Lexer(rules)
-        self._spacer = Spacer(capitalize=rules.capitalize, tidy_punctuation=rules.punct)
+        self._spacer = Spacer(rules.capitalize, rules.punct)
         self._sink = self._spacer.put
         self._stops = rules.word_stops
         self._initials = rules.stop_initials
@@ -127,7 +131,9 @@ class Sanitizer:
     def flush(self) -> str:
         """End the reply: decide everything held back and return it.
 
-        Idempotent: later calls return ``""``.
+        Idempotent: later calls return ``""``. On the plain path (nothing
+        held, or only what the plain path holds: ``"."``, ``" "``, ``" a"``,
+        ``". "``) it runs neither stage.
 
         Raises:
             SanitizerStateError: an earlier call failed.
@@ -136,6 +142,14 @@ class Sanitizer:
             self._refuse()
         if self._done:
             return ""
+        if self._plain or self._held:
+            # The stages hold nothing (the plain path went on from a plain
+            # state) and, at the end, make of what is held ("." after a
+            # word, " w" with w in ``space_releases``, " ", ". ") the same
+            # text less its trailing space: nothing follows to decide more.
+            out = self._held.rstrip(" ")
+            self._plain, self._held, self._done = False, "", True
+            return out
         try:
             self._leave_plain()
             self._lexer.feed("", True, self._sink)

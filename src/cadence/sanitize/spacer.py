@@ -27,7 +27,10 @@ class Spacer:
     __slots__ = ("_cap", "_emitted", "_first", "_held_cost", "_last", "_out",
                  "_soft", "_space", "_tidy")  # fmt: skip
 
-    def __init__(self, *, capitalize: bool, tidy_punctuation: bool) -> None:
+    def __init__(self, capitalize: bool, tidy_punctuation: bool) -> None:
+        """``capitalize``: the reply's first letter; ``tidy_punctuation``: the
+        punctuation rules (the sanitizer passes both positionally, which
+        costs less than by keyword, once per turn)."""
         self._out: list[str] = []
         self._last = ""
         self._space = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from cadence.protocol import encode
 from cadence.protocol.codes import ErrorCode
 from cadence.protocol.errors import ProtocolError
 from cadence.protocol.frames import (
@@ -188,4 +189,13 @@ class Admission:
                           payload.analysis_text, _NO_SAMPLING, prefix=prefix)
 
 
-__all__ = ["Admission", "StartPlan", "TurnPlan"]
+def ack_frame(frame: ClientFrame, plan: StartPlan, session: Session) -> bytes:
+    """The ``ack`` answering a ``start`` that carries no utterance."""
+    return encode.ack_frame(
+        frame.session_id, frame.request_id,
+        personality=plan.persona.personality, gender=plan.persona.gender,
+        history_messages=len(session.history), history_tokens=session.history_tokens,
+    )
+
+
+__all__ = ["Admission", "StartPlan", "TurnPlan", "ack_frame"]

@@ -30,19 +30,18 @@ from cadence.protocol.frames import (
 from cadence.session.prompt import PromptBuilder
 from cadence.session.state import Session
 from cadence.session.store import SessionStore
-from cadence.turns.admission import Admission, StartPlan, TurnPlan
+from cadence.turns.admission import Admission, TurnPlan, ack_frame
 from cadence.turns.checks import FrameChecks
 from cadence.turns.config import CoreConfig
 from cadence.turns.effects import CloseConnection, Effect, SendFrame, StartTurn
 from cadence.turns.ledger import TurnLedger
 from cadence.turns.ratelimit import RollingWindow
 from cadence.turns.starting import plan_turn
-from cadence.turns.turn import Turn, TurnPhase
+from cadence.turns.turn import Turn
 
 _START, _MESSAGE, _FOLLOWUP = FrameType.START, FrameType.MESSAGE, FrameType.FOLLOWUP
 _PING, _PONG, _CANCEL = FrameType.PING, FrameType.PONG, FrameType.CANCEL
 _BARGE_IN = CancelReason.BARGE_IN
-_STREAMING = TurnPhase.STREAMING
 
 
 class ConnectionCore:
@@ -151,18 +150,7 @@ class ConnectionCore:
         if plan.turn is not None:
             self._begin(frame, session, plan.turn, now)
         else:
-            self._ack(frame, plan, session)
-
-    def _ack(self, frame: ClientFrame, plan: StartPlan, session: Session) -> None:
-        self._effects.append(
-            SendFrame(
-                encode.ack_frame(
-                    frame.session_id, frame.request_id,
-                    personality=plan.persona.personality, gender=plan.persona.gender,
-                    history_messages=len(session.history), history_tokens=session.history_tokens,
-                )
-            )
-        )
+            self._effects.append(SendFrame(ack_frame(frame, plan, session)))
 
     def _on_turn_frame(self, frame: ClientFrame, now: float) -> None:
         session = self._admission.existing(frame, now)
@@ -233,20 +221,9 @@ class ConnectionCore:
             self._ledger.discard_held(turn)
 
     def stream_text(self, request_id: str, text: str) -> str | None:
-        """The per-token path: engine text (no finish) for a turn that
-        already streams. Returns the text to send now as one ``token``
-        frame ("" when nothing is due: held by the filter, or a stale
-        ``request_id``), or ``None`` when this delta needs
-        :meth:`engine_delta` (the turn's first text, held text, pending
-        effects). Never produces effects itself.
-        """
-        ledger = self._ledger
-        turn = ledger.turn
-        if turn is None or turn.request_id != request_id:
-            return ""
-        if turn.phase is not _STREAMING or self._effects:
-            return None
-        return ledger.stream(turn, text)
+        """The per-token path, without effects: see :meth:`TurnLedger.stream`
+        (``None`` also while effects are pending: use :meth:`engine_delta`)."""
+        return None if self._effects else self._ledger.stream(request_id, text)
 
     def engine_delta(self, request_id: str, delta: Delta, now: float) -> None:
         """The engine produced text for ``request_id`` (ignored if stale)."""

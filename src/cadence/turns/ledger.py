@@ -75,9 +75,17 @@ class TurnLedger:
         turn.held.clear()
         self._held_finish = None
 
-    def stream(self, turn: Turn, text: str) -> str:
-        """Pass text of a streaming turn through its filter; return what is
-        due now (recorded as sent: the caller must send it)."""
+    def stream(self, request_id: str, text: str) -> str | None:
+        """The per-token path: text (no finish) for a turn that already
+        streams goes through its filter and is recorded as sent. Returns the
+        text the caller must send now as one ``token`` frame ("" when nothing
+        is due: held by the filter, or a stale ``request_id``), or ``None``
+        when the turn does not stream yet (use :meth:`delta`)."""
+        turn = self.turn
+        if turn is None or turn.request_id != request_id:
+            return ""
+        if turn.phase is not _STREAMING:
+            return None
         if text:
             turn.raw.append(text)
             text = turn.text_filter.feed(text)
