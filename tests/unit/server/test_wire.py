@@ -7,7 +7,10 @@ import asyncio
 import dataclasses
 import http
 
+from websockets.client import ClientProtocol
+from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
 from websockets.frames import Close, Frame, Opcode
+from websockets.uri import parse_uri
 from wire_fakes import LIMITS, Opener, Peer
 
 
@@ -125,3 +128,16 @@ async def test_flow_control_reaches_the_handler_and_connection_lost_once() -> No
     assert not peer.wire.paused and peer.opener.handler.resumed == 1
     peer.wire.connection_lost(ConnectionResetError())
     assert peer.opener.handler.closed == 1
+
+
+async def test_compression_is_never_negotiated() -> None:
+    peer = Peer()
+    peer.client = ClientProtocol(
+        parse_uri("ws://127.0.0.1/ws"), extensions=[ClientPerMessageDeflateFactory()]
+    )
+    request = peer.client.connect()
+    assert "permessage-deflate" in request.headers["Sec-WebSocket-Extensions"]
+    peer.client.send_request(request)
+    peer.pump_to_server()
+    response = peer.pump_to_client()[0]
+    assert response.status_code == 101 and "Sec-WebSocket-Extensions" not in response.headers
