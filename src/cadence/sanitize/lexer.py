@@ -227,8 +227,11 @@ class Lexer:
     def resume_plain(self, prev: str, word: str) -> None:
         """Record that, from a :meth:`plain_state`, plain text was consumed
         outside the lexer: letters, spaces and ``, ! ? '`` only, no digit,
-        ending with the non-space ``prev`` while writing ``word``."""
+        ending with the non-space ``prev`` while writing ``word``. Also from
+        the reply's start (nothing fed), after a letter run that cannot
+        begin a control prefix, a role label or a key of ``heads``."""
         st = self._st
+        st.in_prefix = st.line_start = False
         st.prev = st.prev_ns = prev
         st.word = word[:WORD_CAP]
 

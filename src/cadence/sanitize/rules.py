@@ -54,7 +54,9 @@ class Rules:
     is, without being held, unless it is in ``word_stops`` or starts with
     one of ``stop_initials``: then a key of ``heads`` may still match. Once
     a space follows, ``space_releases`` (a subset of ``word_stops``) are
-    passed on as they are too.
+    passed on as they are too. ``label_initials``: the first characters of
+    ``labels``; text at the reply's start whose first character, lowercased,
+    is not one of them cannot begin a control prefix or a role label.
     """
 
     emoji: bool
@@ -77,6 +79,7 @@ class Rules:
     word_stops: frozenset[str]
     stop_initials: frozenset[str]
     space_releases: frozenset[str]
+    label_initials: frozenset[str]
 
 
 def _by_first_char(keys: Iterable[HeadKey]) -> Mapping[str, tuple[HeadKey, ...]]:
@@ -146,6 +149,7 @@ def compile_rules(config: SanitizerConfig) -> Rules:
     labels = tuple(
         p.strip().lower() for p in config.control_prefixes + config.role_labels
     )
+    labels = tuple(sorted(set(labels), key=lambda s: -len(s)))
     heads = _by_first_char(_head_keys(config, after_number=False))
     stops, initials = _word_stops(heads), _stop_initials(heads)
     return Rules(
@@ -163,12 +167,13 @@ def compile_rules(config: SanitizerConfig) -> Rules:
         heads=heads,
         heads_after_number=_by_first_char(_head_keys(config, after_number=True)),
         smileys=_by_first_char(smileys),
-        labels=tuple(sorted(set(labels), key=lambda s: -len(s))),
+        labels=labels,
         stage_words=frozenset(w.lower() for w in config.stage_direction_words),
         tlds=frozenset(t.lower() for t in config.spoken_tlds),
         word_stops=stops,
         stop_initials=initials,
         space_releases=_space_releases(heads, stops, initials),
+        label_initials=frozenset(label[0] for label in labels),
     )
 
 

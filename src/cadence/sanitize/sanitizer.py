@@ -10,7 +10,9 @@ A ``.`` right after a word (it may be ``...`` or ``.com``), a space, and a
 "approx.") are held and released with the plain word that decides them,
 still on the plain path. A :meth:`Sanitizer.flush` on the plain path does
 not run the stages either: they hold nothing, and held text ends as they
-would end it.
+would end it. The reply's first delta takes the plain path too when it is a
+word (after spaces) that cannot begin a control prefix, a role label or a
+key: it comes out with the capital the spacer would give it.
 """
 
 from __future__ import annotations
@@ -44,9 +46,9 @@ class Sanitizer:
     per turn is cheap.
     """
 
-    __slots__ = ("_broken", "_done", "_ellipses", "_held", "_initials", "_lexer",
-                 "_mark", "_plain", "_releases", "_sink", "_spacer", "_stops",
-                 "_word")  # fmt: skip
+    __slots__ = ("_broken", "_cap", "_done", "_ellipses", "_held", "_initials", "_labels",
+                 "_lexer", "_mark", "_plain", "_releases", "_sink", "_spacer",
+                 "_start", "_stops", "_word")  # fmt: skip
 
     def __init__(self, config: SanitizerConfig | None = None) -> None:
         rules = rules_of(config if config is not None else DEFAULT_CONFIG)
@@ -57,6 +59,9 @@ class Sanitizer:
         self._initials = rules.stop_initials
         self._releases = rules.space_releases
         self._ellipses = rules.punct  # ". ." may still become an ellipsis
+        self._labels = rules.label_initials
+        self._cap = rules.capitalize
+        self._start = True  # nothing fed yet (see _begin)
         self._done = False
         self._broken = False
         # Plain path: on while both stages are in a plain state. ``_word`` is
@@ -124,6 +129,10 @@ class Sanitizer:
             out = self._release(chunk)
             if out is not None:
                 return out
+        elif self._start:
+            out = self._begin(chunk)
+            if out is not None:
+                return out
         elif self._done or self._broken:
             self._refuse()
         return self._feed_stages(chunk)
@@ -142,6 +151,7 @@ class Sanitizer:
             self._refuse()
         if self._done:
             return ""
+        self._start = False
         if self._plain or self._held:
             # The stages hold nothing (the plain path went on from a plain
             # state) and, at the end, make of what is held ("." after a
@@ -172,6 +182,34 @@ class Sanitizer:
         except BaseException:
             self._broken = True
             raise
+
+    def _begin(self, chunk: str) -> str | None:
+        """The reply's first delta: a letter run, after spaces, that cannot
+        begin a control prefix, a role label or a key comes out with the
+        spacer's capital (not for a lone lowercase letter: the spacer holds
+        it) and the plain path goes on, as after the full path; otherwise
+        None, for the full path."""
+        if chunk == "":
+            return ""
+        self._start = False
+        try:
+            word = chunk.lstrip(" ") if chunk[0] == " " else chunk
+            if not word.isalpha():
+                return None
+        except BaseException:
+            self._broken = True
+            raise
+        lead = word[0]
+        if lead.lower() in self._labels or lead in self._initials or word in self._stops:
+            return None
+        self._plain = True
+        self._word = word  # as the lexer saw it, before the capital
+        if self._cap and lead.islower():
+            if len(word) < 2:
+                self._plain = False
+                return None
+            return (lead if word[1].isupper() else lead.upper()) + word[1:]
+        return word
 
     def _hold(self, chunk: str) -> str:
         """Hold ``chunk`` back on the plain path (see :meth:`_release`)."""

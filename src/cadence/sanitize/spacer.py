@@ -90,8 +90,11 @@ class Spacer:
 
     def resume_plain(self, last: str) -> None:
         """Record that, from a :meth:`plain_last` state, text that came out
-        unchanged was output outside the spacer, ending with ``last``."""
+        unchanged was output outside the spacer, ending with ``last``; or,
+        from the start (nothing put), a word of two or more letters with the
+        capital done as :meth:`put` does it."""
         self._last = last
+        self._cap = False
 
     def take(self) -> str:
         """Return and forget what is ready to send."""

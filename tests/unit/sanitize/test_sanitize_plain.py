@@ -66,9 +66,17 @@ CONFIG_LIST = [
 CONFIGS = st.sampled_from(CONFIG_LIST)
 
 
+def _no_start(sanitizer: Sanitizer, chunk: str) -> None:
+    sanitizer._start = False
+
+
 @contextmanager
 def plain_path_off() -> Iterator[None]:
-    with mock.patch.object(Lexer, "plain_state", return_value=None):
+    """The full path only: no plain state, no plain first word."""
+    with (
+        mock.patch.object(Lexer, "plain_state", return_value=None),
+        mock.patch.object(Sanitizer, "_begin", autospec=True, side_effect=_no_start),
+    ):
         yield
 
 
@@ -149,7 +157,7 @@ def test_ordinary_word_tokens_skip_the_stages() -> None:
     sanitizer = Sanitizer()
     with mock.patch.object(Lexer, "feed", autospec=True, side_effect=Lexer.feed) as lexer_feed:
         out = [sanitizer.feed(token) for token in tokens]
-        assert lexer_feed.call_count == 1  # "Hello": the reply's start is never plain
+        assert lexer_feed.call_count == 0  # "Hello" too: it cannot begin a role label
         assert out[1:6] == [" world", ",", " the", " quick", " fox"]
         assert out[6:8] == ["", ". It"]  # "." might have been "..." or ".com"
         assert out[13:15] == ["", " a cat"]  # " a" might have been " approx."
