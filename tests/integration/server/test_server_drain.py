@@ -124,3 +124,27 @@ async def test_dropping_a_stalled_reader_aborts_its_turn_at_once() -> None:
             assert (await stats(server))["running_turns"] == 0
             stalled.ws.transport.resume_reading()
             assert (await stalled.until_closed())[1] == 1008
+
+
+async def test_a_peer_that_stops_answering_pings_is_closed_and_its_turn_aborted() -> None:
+    settings = make_settings(
+        server={"ping_interval_s": 0.1 * UNIT, "ping_timeout_s": 0.2 * UNIT},
+        echo={"tokens_per_second": 20, "reply_tokens": 1000},
+        sessions={"chat_max_out": 1000},
+    )
+    async with running_server(settings) as server, client(server) as dead, client(server) as alive:
+        await dead.ready()
+        await alive.ready()
+        await dead.start("a long reply nobody will hear", sampling={"max_tokens": 1000})
+        await dead.recv()
+        dead.ws.transport.pause_reading()  # the peer vanishes: no pong comes back
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        while (await stats(server))["connections"] > 1:
+            assert loop.time() - began < 3 * UNIT, "the silent peer is still connected"
+            await asyncio.sleep(0.02)
+        assert await chat_running(server) == 0
+        dead.ws.transport.resume_reading()
+        assert (await dead.until_closed())[1] == 1011  # "keepalive ping timeout"
+        frames = await alive.turn("still here?", sampling={"max_tokens": 3})
+        assert frames[-1]["type"] == "done"  # the live connection kept its pings answered
