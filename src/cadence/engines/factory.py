@@ -6,8 +6,7 @@ selected, inside the builder functions below.
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from cadence.config.model_paths import ModelNotPreparedError, model_path
 from cadence.config.settings import Settings
 from cadence.engines.base import ChatEngine
 from cadence.engines.echo import EchoConfig, EchoEngine
@@ -25,15 +24,11 @@ def default_chat_model(settings: Settings) -> str:
     Raises:
         EngineUnavailableError: the default model has not been prepared.
     """
-    if settings.chat.model:
-        return settings.chat.model
-    folder = Path(settings.models_dir) / DEFAULT_CHAT_DIR
-    if not (folder / "config.json").is_file():
-        raise EngineUnavailableError(
-            f"the default chat model is not prepared at {folder}: run "
-            "`python -m cadence models prepare` (or `bash scripts/main.sh`), or set CHAT_MODEL"
-        )
-    return str(folder)
+    try:
+        return model_path(settings.chat.model, settings.models_dir, DEFAULT_CHAT_DIR,
+                          role="chat", env_name="CHAT_MODEL")
+    except ModelNotPreparedError as exc:
+        raise EngineUnavailableError(str(exc)) from None
 
 
 def build_chat_engine(settings: Settings) -> ChatEngine:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from cadence.config.model_paths import ModelNotPreparedError, model_path
 from cadence.config.settings import Settings
 from cadence.tools.classifier import ToolClassifier
 from cadence.tools.config import ToolConfig
@@ -21,15 +20,11 @@ def tool_model_path(settings: Settings) -> str:
     Raises:
         ToolUnavailableError: the default model has not been trained.
     """
-    if settings.tool.model:
-        return settings.tool.model
-    folder = Path(settings.models_dir) / DEFAULT_TOOL_DIR
-    if not (folder / "config.json").is_file():
-        raise ToolUnavailableError(
-            f"the default tool model is not prepared at {folder}: run "
-            "`python -m cadence models prepare` (or `bash scripts/main.sh`), or set TOOL_MODEL"
-        )
-    return str(folder)
+    try:
+        return model_path(settings.tool.model, settings.models_dir, DEFAULT_TOOL_DIR,
+                          role="tool", env_name="TOOL_MODEL")
+    except ModelNotPreparedError as exc:
+        raise ToolUnavailableError(str(exc)) from None
 
 
 def build_tool_classifier(settings: Settings) -> ToolClassifier:
