@@ -74,7 +74,12 @@ class CadenceServer:
         self._sweeper: asyncio.Task[None] | None = None
         self._janitor: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
-        self._close_timeout_s = 5.0
+        self._limits = WireLimits(
+            max_message_bytes=srv.max_message_bytes,
+            write_limit_bytes=srv.write_limit_bytes,
+            ping_interval_s=srv.ping_interval_s,
+            ping_timeout_s=srv.ping_timeout_s,
+        )
 
     @property
     def port(self) -> int:
@@ -89,12 +94,7 @@ class CadenceServer:
         models load. Raises the engine's error if loading fails.
         """
         srv = self.settings.server
-        limits = WireLimits(
-            max_message_bytes=srv.max_message_bytes,
-            write_limit_bytes=srv.write_limit_bytes,
-            ping_interval_s=srv.ping_interval_s,
-            ping_timeout_s=srv.ping_timeout_s,
-        )
+        limits = self._limits
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(lambda: WireProtocol(self, limits), srv.host, srv.port)
         self.gate.not_ready = {}
@@ -224,7 +224,7 @@ class CadenceServer:
             handler.close(int(CloseCode.GOING_AWAY), "server shutting down")
         tasks = list(self._connections)
         if tasks:
-            _, pending = await asyncio.wait(tasks, timeout=self._close_timeout_s)
+            _, pending = await asyncio.wait(tasks, timeout=self._limits.close_timeout_s)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

@@ -84,29 +84,22 @@ class ConnectionHandler:
         self._apply_pending()
 
     def engine_delta(self, request_id: str, delta: Delta) -> None:
-        """Feed one engine delta: :meth:`feed` specialised for the per-token path."""
+        """Feed one engine delta. A streaming turn's text (the per-token case)
+        goes straight to the outbound path; anything else (its first text, a
+        finish, text held for the toolcall) goes through :meth:`feed`."""
         core = self._core
         if delta.finish_reason is None:
             try:
                 text = core.stream_text(request_id, delta.text)
             except Exception:
-                text = None  # the full path below reports it
+                log.exception("internal error in connection %s", core.id)
+                self.feed(core.fail_internal)
+                return
             if text is not None:
                 if text:
                     self._outbound.token(core.session_id or "", request_id, text)
                 return
-        now = self._loop.time()
-        try:
-            core.engine_delta(request_id, delta, now)
-        except Exception:
-            log.exception("internal error in connection %s", core.id)
-            core.fail_internal(now)
-        outbound = self._outbound
-        for effect in core.drain():
-            if type(effect) is SendToken:
-                outbound.token(effect.session_id, effect.request_id, effect.text)
-            else:
-                self._apply(effect)
+        self.feed(lambda now: core.engine_delta(request_id, delta, now))
 
     def _apply_pending(self) -> None:
         for effect in self._core.drain():

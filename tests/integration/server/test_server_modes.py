@@ -29,8 +29,9 @@ async def test_readyz_names_what_is_not_ready() -> None:
         assert reply.status == 503 and reply.json()["not_ready"] == {"chat": "loading the echo engine"}
 
 
+@pytest.mark.parametrize("where", ["_on_cancel", "stream_text"])  # a client frame; the per-token path
 async def test_a_bug_ends_the_turn_with_internal_error_and_closes_1011(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, where: str,
 ) -> None:
     def broken(self: ConnectionCore, *args: object) -> None:
         raise RuntimeError("bug")
@@ -39,8 +40,9 @@ async def test_a_bug_ends_the_turn_with_internal_error_and_closes_1011(
     async with running_server(settings) as server, client(server) as c:
         rid = await c.start("keep talking")
         first = await c.recv()
-        monkeypatch.setattr(ConnectionCore, "_on_cancel", broken)
-        await c.send("cancel")
+        monkeypatch.setattr(ConnectionCore, where, broken)
+        if where == "_on_cancel":
+            await c.send("cancel")
         frames, code, _ = await c.until_closed()
         frames.insert(0, first)
         check_turn_frames(frames, {rid})
