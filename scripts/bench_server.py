@@ -43,7 +43,7 @@ from bench_wsload import Stats, open_sessions
 ROOT = Path(__file__).resolve().parent.parent
 RELAYS = ROOT / "scripts" / "bench_relays"
 API_KEY = "bench-key"
-SERVERS = ("cadence", "cadence-raw", "cadence-base", "cadence-base-raw", "fastapi", "aiohttp")
+SERVERS = ("cadence", "cadence-raw", "cadence-base", "cadence-base-raw", "fastapi", "aiohttp", "sansio")
 PORTS = {name: 18100 + index for index, name in enumerate(SERVERS)}
 
 
@@ -225,7 +225,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--reply-tokens", type=int, default=40, help="tokens per reply (ECHO_REPLY_TOKENS)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
-        "--servers", default="cadence,cadence-raw,fastapi,aiohttp",
+        "--servers", default="cadence,cadence-raw,fastapi,aiohttp,sansio",
         help=f"any of {', '.join(SERVERS)} (-raw: SANITIZE_OUTPUT=false; -base: from --baseline-src)",
     )
     parser.add_argument("--server-core", type=int, default=0)

@@ -96,7 +96,7 @@ def measure(name: str, args: argparse.Namespace, port: int) -> dict[str, float]:
 def main(argv: list[str]) -> int:
     """Print a markdown table of instructions per token, per turn and per frame."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--servers", default="cadence,cadence-raw,fastapi,aiohttp")
+    parser.add_argument("--servers", default="cadence,cadence-raw,fastapi,aiohttp,sansio")
     parser.add_argument("--sessions", type=int, default=32)
     parser.add_argument("--turns", type=int, default=2, help="turns per session")
     parser.add_argument("--reply-tokens", type=int, default=40)

@@ -11,6 +11,55 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
+from typing import Any
+
+#: A record's ``pathname`` while caller lookup is off (``logging._srcfile = None``).
+_UNKNOWN_FILE = "(unknown file)"
+#: When the logging module was loaded, as ``LogRecord.relativeCreated`` counts.
+_LOGGING_START: float = getattr(logging, "_startTime", time.time())
+#: Whether records carry an asyncio task name (Python 3.12+).
+_HAS_TASK_NAMES = hasattr(logging, "logAsyncioTasks")
+
+
+class LeanRecord(logging.LogRecord):
+    """A :class:`logging.LogRecord` with the same attributes and values,
+    built with less work while :func:`configure_logging`'s settings hold.
+
+    With caller lookup off, the file name and module are constants, and
+    with thread, process and task lookups off their fields are ``None``;
+    in any other case (another configuration, a record with a real
+    ``pathname``) the standard constructor runs.
+    """
+
+    def __init__(
+        self, name: str, level: int, pathname: str, lineno: int, msg: object, args: Any,
+        exc_info: Any, func: str | None = None, sinfo: str | None = None, **kwargs: object,
+    ) -> None:
+        if (pathname != _UNKNOWN_FILE or logging.logThreads or logging.logProcesses
+                or logging.logMultiprocessing or (_HAS_TASK_NAMES and getattr(logging, "logAsyncioTasks", False))):
+            super().__init__(name, level, pathname, lineno, msg, args, exc_info, func, sinfo, **kwargs)
+            return
+        created = time.time()
+        self.name = name
+        self.msg = msg
+        if args and len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
+            args = args[0]  # the standard rule: a lone mapping is the format's dict
+        self.args = args
+        self.levelname = logging.getLevelName(level)
+        self.levelno = level
+        self.pathname = self.filename = self.module = pathname
+        self.exc_info = exc_info
+        self.exc_text = None
+        self.stack_info = sinfo
+        self.lineno = lineno
+        self.funcName = func  # type: ignore[assignment]  # None, as the standard record
+        self.created = created
+        self.msecs = int((created - int(created)) * 1000) + 0.0
+        self.relativeCreated = (created - _LOGGING_START) * 1000
+        self.thread = self.threadName = self.processName = self.process = None
+        if _HAS_TASK_NAMES:
+            self.taskName = None
 
 
 class LineFormatter(logging.Formatter):
@@ -38,6 +87,22 @@ class LineFormatter(logging.Formatter):
         return f"{self._stamp},{int(record.msecs):03d}"
 
 
+class LineHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A :class:`logging.StreamHandler` (stderr by default) that writes and
+    flushes each line under the one lock :meth:`handle` already holds."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write ``record`` as one line; failures go to :meth:`handleError`."""
+        try:
+            stream = self.stream
+            stream.write(self.format(record) + self.terminator)
+            stream.flush()
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
+
+
 def configure_logging(level: str) -> None:
     """Send records at ``level`` and above to stderr; quiet ``websockets``."""
     # The logging HOWTO's "Optimization" settings for what the format never
@@ -46,10 +111,13 @@ def configure_logging(level: str) -> None:
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
-    handler = logging.StreamHandler()
+    if hasattr(logging, "logAsyncioTasks"):  # Python 3.12+
+        logging.logAsyncioTasks = False
+    logging.setLogRecordFactory(LeanRecord)
+    handler = LineHandler()
     handler.setFormatter(LineFormatter())
     logging.basicConfig(level=level, handlers=[handler])
     logging.getLogger("websockets").setLevel(logging.WARNING)
 
 
-__all__ = ["LineFormatter", "configure_logging"]
+__all__ = ["LeanRecord", "LineFormatter", "LineHandler", "configure_logging"]

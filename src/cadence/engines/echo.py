@@ -110,7 +110,9 @@ class EchoEngine:
     def __init__(self, config: EchoConfig = EchoConfig()) -> None:
         self._config = config
         self._tokenizer = EchoTokenizer()
-        self._last_reply: tuple[str, list[str]] = ("", reply_words("", config.reply_tokens))
+        # The last user content and its reply as deltas (immutable, so shared
+        # by every request that echoes the same content).
+        self._last_reply: tuple[str, list[Delta]] = ("", _deltas(reply_words("", config.reply_tokens)))
         self._running: dict[str, object] = {}
         self._closed = False
 
@@ -136,14 +138,15 @@ class EchoEngine:
         for request_id in list(self._running):
             await self.abort(request_id)
 
-    def _reply_words(self, user: str) -> list[str]:
+    def _reply_deltas(self, user: str) -> list[Delta]:
         cached = self._last_reply
         if cached[0] != user:
-            cached = self._last_reply = (user, reply_words(user, self._config.reply_tokens))
+            cached = self._last_reply = (user, _deltas(reply_words(user, self._config.reply_tokens)))
         return cached[1]
 
-    def _reply(self, request: GenerationRequest) -> tuple[list[str], FinishReason, int]:
-        """Check ``request``; return its reply tokens, finish reason and prompt tokens."""
+    def _reply(self, request: GenerationRequest) -> tuple[list[Delta], FinishReason, int]:
+        """Check ``request``; return its reply tokens (as deltas without a
+        finish), its finish reason and its prompt tokens."""
         if self._closed:
             raise EngineError("the echo engine is closed")
         if not request.prompt.strip():
@@ -151,9 +154,9 @@ class EchoEngine:
         if request.request_id in self._running:
             raise InvalidRequestError("request_id is already running")
         prompt_tokens, user = self._tokenizer.read_rendered(request.prompt)
-        words = self._reply_words(user)
+        deltas = self._reply_deltas(user)
         limit = request.sampling.max_tokens
-        return words[:limit], "length" if len(words) > limit else "stop", prompt_tokens
+        return deltas[:limit], "length" if len(deltas) > limit else "stop", prompt_tokens
 
     async def generate(self, request: GenerationRequest) -> AsyncIterator[Delta]:
         """Stream the echo reply; see the module docstring for its timing.
@@ -165,7 +168,7 @@ class EchoEngine:
             InvalidRequestError: blank prompt or duplicate running id.
             EngineError: the engine is closed.
         """
-        words, finish, prompt_tokens = self._reply(request)
+        deltas, finish, prompt_tokens = self._reply(request)
         rid = request.request_id
         running = self._running
         marker = running[rid] = object()  # removed (or replaced) once aborted
@@ -173,8 +176,8 @@ class EchoEngine:
             rate = self._config.tokens_per_second
             loop = asyncio.get_running_loop()
             start = loop.time()
-            last = len(words) - 1
-            for index, word in enumerate(words):
+            last = len(deltas) - 1
+            for index, delta in enumerate(deltas):
                 if rate > 0:
                     await asyncio.sleep(max(0.0, start + (index + 1) / rate - loop.time()))
                 else:
@@ -182,14 +185,18 @@ class EchoEngine:
                 if running.get(rid) is not marker:
                     return
                 if index == last:
-                    yield Delta(word, finish, Usage(prompt_tokens, len(words)))
+                    yield Delta(delta.text, finish, Usage(prompt_tokens, len(deltas)))
                     return
-                yield Delta(word)
+                yield delta
             if running.get(rid) is marker:
                 yield Delta("", "stop", Usage(prompt_tokens, 0))
         finally:
             if running.get(rid) is marker:
                 del running[rid]
+
+
+def _deltas(words: list[str]) -> list[Delta]:
+    return [Delta(word) for word in words]
 
 
 @types.coroutine

@@ -97,10 +97,17 @@ class TurnRunner:
             # The deadline (spec.deadline) is the connection's timer: when it
             # fires, the core ends the turn and this task is cancelled.
             if spec.tool_utterance is None or self._tool is None:
-                # Chat only, the common case: one coroutine less to resume
+                # Chat only, the common case: _stream() inlined, so no
+                # coroutine sits between the task and the engine's stream
                 # on every token.
                 if spec.prompt is not None:
-                    await self._stream(spec, spec.prompt)
+                    engine, request = self._request(spec, spec.prompt)
+                    deliver = self._deliver
+                    try:
+                        async for delta in engine.generate(request):
+                            deliver(rid, delta)
+                    finally:
+                        await engine.abort(request.request_id)
             else:
                 await self._run(spec)
         except EngineError as exc:
@@ -150,18 +157,23 @@ class TurnRunner:
         raw = [(str(item["name"]), float(item["score"])) for item in verdict.raw]
         self._feed(lambda now: self._core.toolcall(rid, verdict.status, verdict.score, raw, now))
 
-    async def _stream(self, spec: TurnSpec, prompt: str) -> None:
+    def _request(self, spec: TurnSpec, prompt: str) -> tuple[ChatEngine, GenerationRequest]:
+        """The chat engine and a request for ``prompt`` under a fresh engine id."""
         assert self._chat is not None
-        engine = self._chat
         engine_id = f"{self._core.id}-{next(self._serial)}"
-        request = GenerationRequest(engine_id, prompt, spec.sampling)
+        return self._chat, GenerationRequest(engine_id, prompt, spec.sampling)
+
+    async def _stream(self, spec: TurnSpec, prompt: str) -> None:
+        """Stream ``prompt``'s reply to the core; the request is aborted on
+        every exit (also inlined in :meth:`run`, the chat-only case)."""
+        engine, request = self._request(spec, prompt)
         rid = spec.request_id
         deliver = self._deliver
         try:
             async for delta in engine.generate(request):
                 deliver(rid, delta)
         finally:
-            await engine.abort(engine_id)
+            await engine.abort(request.request_id)
 
 
 __all__ = ["ToolRouter", "ToolService", "ToolVerdict", "TurnRunner"]

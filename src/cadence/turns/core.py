@@ -66,6 +66,10 @@ class ConnectionCore:
         self._cancels = RollingWindow(limits.max_cancels, limits.cancel_window_s)
         self._invalid = RollingWindow(limits.max_invalid, limits.message_window_s)
         self._checks = FrameChecks(config.payload_limits)
+        #: The per-token path, without effects: :meth:`TurnLedger.stream`
+        #: itself (one call less per token); ``None`` means "use
+        #: :meth:`engine_delta`".
+        self.stream_text: Callable[[str, str], str | None] = self._ledger.stream
         self.closed = False
         self.last_activity = now
         #: Called when effects appear outside a feed call (a takeover).
@@ -219,11 +223,6 @@ class ConnectionCore:
         turn = self._ledger.current(request_id)
         if turn is not None:
             self._ledger.discard_held(turn)
-
-    def stream_text(self, request_id: str, text: str) -> str | None:
-        """The per-token path, without effects: see :meth:`TurnLedger.stream`
-        (``None`` also while effects are pending: use :meth:`engine_delta`)."""
-        return None if self._effects else self._ledger.stream(request_id, text)
 
     def engine_delta(self, request_id: str, delta: Delta, now: float) -> None:
         """The engine produced text for ``request_id`` (ignored if stale)."""

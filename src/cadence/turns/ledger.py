@@ -80,11 +80,12 @@ class TurnLedger:
         streams goes through its filter and is recorded as sent. Returns the
         text the caller must send now as one ``token`` frame ("" when nothing
         is due: held by the filter, or a stale ``request_id``), or ``None``
-        when the turn does not stream yet (use :meth:`delta`)."""
+        when the turn does not stream yet or effects are pending (use
+        :meth:`delta` through the core, which keeps frames in order)."""
         turn = self.turn
         if turn is None or turn.request_id != request_id:
             return ""
-        if turn.phase is not _STREAMING:
+        if turn.phase is not _STREAMING or self._effects:
             return None
         if text:
             turn.raw.append(text)

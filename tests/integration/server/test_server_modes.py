@@ -29,20 +29,25 @@ async def test_readyz_names_what_is_not_ready() -> None:
         assert reply.status == 503 and reply.json()["not_ready"] == {"chat": "loading the echo engine"}
 
 
-@pytest.mark.parametrize("where", ["_on_cancel", "stream_text"])  # a client frame; the per-token path
+@pytest.mark.parametrize("where", ["_on_cancel", "text_filter"])  # a client frame; the per-token path
 async def test_a_bug_ends_the_turn_with_internal_error_and_closes_1011(
     monkeypatch: pytest.MonkeyPatch, where: str,
 ) -> None:
-    def broken(self: ConnectionCore, *args: object) -> None:
+    def broken(self: object, *args: object) -> None:
         raise RuntimeError("bug")
 
     settings = make_settings(echo={"tokens_per_second": 50})
     async with running_server(settings) as server, client(server) as c:
         rid = await c.start("keep talking")
         first = await c.recv()
-        monkeypatch.setattr(ConnectionCore, where, broken)
         if where == "_on_cancel":
+            monkeypatch.setattr(ConnectionCore, where, broken)
             await c.send("cancel")
+        else:  # the next token's text goes through the turn's filter, then fails
+            (handler,) = server.handlers
+            turn = handler.core.running_turn
+            assert turn is not None
+            monkeypatch.setattr(type(turn.text_filter), "feed", broken)
         frames, code, _ = await c.until_closed()
         frames.insert(0, first)
         check_turn_frames(frames, {rid})
