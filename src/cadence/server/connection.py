@@ -10,6 +10,7 @@ running engine request is aborted, whichever way the connection ends.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 
@@ -33,6 +34,9 @@ log = logging.getLogger("cadence.server")
 turn_log = logging.getLogger("cadence.turns")
 
 TurnObserver = Callable[[TurnEnded], None]
+#: How early a deadline counts as reached when its timer fires (the loop's
+#: timers have millisecond resolution).
+_DEADLINE_SLACK_S = 0.002
 
 
 class ConnectionHandler:
@@ -54,8 +58,13 @@ class ConnectionHandler:
         self._idle_timeout_s = idle_timeout_s
         self._on_turn_ended = on_turn_ended
         self._loop = asyncio.get_running_loop()
-        # Running turns: their task and the timer of their deadline.
-        self._turns: dict[str, tuple[asyncio.Task[None], asyncio.TimerHandle]] = {}
+        # Running turns: their task and their deadline (CHAT_TIMEOUT_S). One
+        # timer serves every deadline of the connection, armed for the
+        # earliest one and re-armed lazily when it fires, so a turn costs
+        # no timer of its own (a uvloop timer is ~10k instructions).
+        self._turns: dict[str, tuple[asyncio.Task[None], float]] = {}
+        self._deadline_timer: asyncio.TimerHandle | None = None
+        self._deadline_at = 0.0
         self._tasks: set[asyncio.Task[None]] = set()
         self._idle: asyncio.TimerHandle | None = None
         self._turn_ended_at = 0.0
@@ -102,8 +111,19 @@ class ConnectionHandler:
         self.feed(lambda now: core.engine_delta(request_id, delta, now))
 
     def _apply_pending(self) -> None:
-        for effect in self._core.drain():
-            self._apply(effect)
+        effects = self._core.drain()
+        if len(effects) < 2:
+            for effect in effects:
+                self._apply(effect)
+            return
+        # Frames that are ready together (a turn's last token and its done, a
+        # cancelled frame and an error) leave in one write.
+        self._wire.cork()
+        try:
+            for effect in effects:
+                self._apply(effect)
+        finally:
+            self._wire.uncork()
 
     def _apply(self, effect: Effect) -> None:
         if isinstance(effect, SendToken):
@@ -113,8 +133,9 @@ class ConnectionHandler:
         elif isinstance(effect, StartTurn):
             spec = effect.spec
             task = self._loop.create_task(self._runner.run(spec))
-            deadline = self._loop.call_at(spec.deadline, self._turn_timed_out, spec.request_id)
-            self._turns[spec.request_id] = (task, deadline)
+            self._turns[spec.request_id] = (task, spec.deadline)
+            if self._deadline_timer is None or spec.deadline < self._deadline_at:
+                self._arm_deadlines(spec.deadline)
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
             # The idle timer stays armed: when it fires during the turn it
@@ -129,17 +150,29 @@ class ConnectionHandler:
             self._turn_over(effect)
 
     def _forget_turn(self, request_id: str) -> asyncio.Task[None] | None:
+        # The deadline timer stays armed: when it fires it finds nothing due.
         running = self._turns.pop(request_id, None)
-        if running is None:
-            return None
-        running[1].cancel()
-        return running[0]
+        return None if running is None else running[0]
 
-    def _turn_timed_out(self, request_id: str) -> None:
-        # CHAT_TIMEOUT_S: the core ends the turn (error frame) and asks for
-        # the abort, which cancels the runner (its engine request with it).
-        self.feed(lambda now: self._core.turn_failed(
-            request_id, ErrorCode.GENERATION_TIMEOUT, "the reply took too long and was stopped", now))
+    def _arm_deadlines(self, when: float) -> None:
+        if self._deadline_timer is not None:
+            self._deadline_timer.cancel()
+        self._deadline_at = when
+        self._deadline_timer = self._loop.call_at(when, self._check_deadlines)
+
+    def _check_deadlines(self) -> None:
+        # CHAT_TIMEOUT_S: the core ends each turn that is due (error frame)
+        # and asks for the abort, which cancels its runner (and its engine
+        # request). A timer may fire up to a clock tick early: _DEADLINE_SLACK_S.
+        self._deadline_timer = None
+        due = self._loop.time() + _DEADLINE_SLACK_S
+        for request_id in [rid for rid, (_, deadline) in self._turns.items() if deadline <= due]:
+            self.feed(functools.partial(
+                self._core.turn_failed, request_id, ErrorCode.GENERATION_TIMEOUT,
+                "the reply took too long and was stopped"))
+            self._forget_turn(request_id)  # ended, or already gone with its connection
+        if self._turns and not self._core.closed:
+            self._arm_deadlines(min(deadline for _, deadline in self._turns.values()))
 
     def _turn_over(self, ended: TurnEnded) -> None:
         # A turn that ended by itself lets its runner finish on its own.
@@ -199,9 +232,10 @@ class ConnectionHandler:
             return
         self.feed(self._core.disconnected)
         self._outbound.stop()
-        if self._idle is not None:
-            self._idle.cancel()
-            self._idle = None
+        for timer in (self._idle, self._deadline_timer):
+            if timer is not None:
+                timer.cancel()
+        self._idle = self._deadline_timer = None
         self._closed.set()
 
     # -- lifetime --------------------------------------------------------------
@@ -222,8 +256,9 @@ class ConnectionHandler:
 
     async def _cleanup(self) -> None:
         tasks = list(self._tasks)
-        for _, deadline in self._turns.values():
-            deadline.cancel()
+        if self._deadline_timer is not None:
+            self._deadline_timer.cancel()
+            self._deadline_timer = None
         self._turns.clear()
         for task in tasks:
             task.cancel()

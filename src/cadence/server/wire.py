@@ -4,9 +4,9 @@
 :class:`websockets.server.ServerProtocol` (the library's documented sans-I/O
 API, as uvicorn drives it): bytes from the socket go into the protocol,
 events come out, bytes to send go straight to the transport. Nothing here
-runs a task: the handshake, every message and every close are handled
-synchronously as data arrives, and a frame to send costs one protocol call
-and one ``transport.write``.
+runs a task: everything is handled synchronously as data arrives; a frame
+costs one protocol call and one ``transport.write`` (frames sent while
+corked leave together in one).
 
 Contract with the layers above:
 
@@ -17,10 +17,9 @@ Contract with the layers above:
   ``writing_resumed`` once drained) and exactly one ``connection_closed``.
 
 Protocol errors (oversized message: 1009, invalid UTF-8: 1007, bad framing:
-1002) close the connection the way RFC 6455 says; a peer that does not finish
-a close within ``close_timeout_s``, does not answer pings within
-``ping_timeout_s`` or does not finish the handshake within
-``open_timeout_s`` is cut off.
+1002) close the connection as RFC 6455 says; a peer that does not finish a
+close (``close_timeout_s``), the handshake (``open_timeout_s``) or answer a
+ping (``ping_timeout_s``) in time is cut off.
 """
 
 from __future__ import annotations
@@ -107,6 +106,7 @@ class WireProtocol(asyncio.Protocol):
         #: True while the transport buffers more than the write limit.
         self.paused = False
         self.remote_address: object = None
+        self._corked = False
 
     # -- what the layers above use ------------------------------------------
 
@@ -125,7 +125,7 @@ class WireProtocol(asyncio.Protocol):
         return self._ws.reject(status, text)
 
     def send_text(self, data: bytes) -> None:
-        """Send a UTF-8 text frame now; a no-op once the WebSocket is closing."""
+        """Send a UTF-8 text frame now (while corked: at :meth:`uncork`); a no-op once closing."""
         ws, transport = self._ws, self._transport
         if transport is None or transport.is_closing():
             return  # the socket is gone: nothing can reach the peer any more
@@ -133,8 +133,18 @@ class WireProtocol(asyncio.Protocol):
             ws.send_text(data)
         except InvalidState:
             return  # the WebSocket is closing
-        for chunk in ws.data_to_send():
-            transport.write(chunk)
+        if not self._corked:
+            for chunk in ws.data_to_send():
+                transport.write(chunk)
+
+    def cork(self) -> None:
+        """Hold frames until :meth:`uncork` writes them in one system call (in order, before a close)."""
+        self._corked = True
+
+    def uncork(self) -> None:
+        """Write what :meth:`cork` held, at once."""
+        self._corked = False
+        self._flush()
 
     def close(self, code: int, reason: str) -> None:
         """Start the closing handshake; the TCP connection ends within
@@ -199,13 +209,12 @@ class WireProtocol(asyncio.Protocol):
     def _flush(self) -> None:
         transport = self._transport
         chunks = self._ws.data_to_send()
-        if transport is None or transport.is_closing():
-            return  # the socket is gone (the data could not be delivered)
-        for chunk in chunks:
-            if chunk:
-                transport.write(chunk)
-            else:  # end of stream: the server closes TCP once its data is out
-                transport.close()
+        if not chunks or transport is None or transport.is_closing():
+            return  # nothing to send, or the socket is gone
+        data = [chunk for chunk in chunks if chunk]
+        transport.writelines(data)  # one system call for all of them
+        if len(data) < len(chunks):  # end of stream (always last): close TCP once the data is out
+            transport.close()
 
     def _expect_close(self) -> None:
         if self._timer is None and self._transport is not None:

@@ -72,6 +72,10 @@ class ConnectionCore:
         self.stream_text: Callable[[str, str], str | None] = self._ledger.stream
         self.closed = False
         self.last_activity = now
+        #: The session this connection is bound to (by its first valid
+        #: envelope; it never changes after). An attribute, not a property:
+        #: the per-token path reads it.
+        self.session_id: str | None = None
         #: Called when effects appear outside a feed call (a takeover).
         self.on_wakeup: Callable[[], None] | None = None
 
@@ -81,11 +85,6 @@ class ConnectionCore:
     def running_turn(self) -> Turn | None:
         """The running turn, if any."""
         return self._ledger.turn
-
-    @property
-    def session_id(self) -> str | None:
-        """The session this connection is bound to."""
-        return self._checks.bound
 
     def drain(self) -> list[Effect]:
         """Return and clear the pending effects, oldest first."""
@@ -109,8 +108,10 @@ class ConnectionCore:
         try:
             turn = self._ledger.turn
             frame = self._checks.validate(data, turn.request_id if turn else None)
+            self.session_id = self._checks.bound
             self._dispatch(frame, now)
         except ProtocolError as exc:
+            self.session_id = self._checks.bound
             self._reject(exc, now)
 
     def _reject(self, exc: ProtocolError, now: float) -> None:

@@ -181,6 +181,25 @@ async def test_generation_timeout_ends_the_turn_and_aborts_the_engine() -> None:
         assert (await c.recv())["request_id"] == "p"
 
 
+async def test_each_turn_gets_its_own_full_timeout() -> None:
+    # One timer serves a connection's deadlines: a short first turn leaves it
+    # armed for that turn's deadline, and the next turn still gets all of
+    # CHAT_TIMEOUT_S from its own start, not the first turn's.
+    timeout_s = 0.3 * UNIT
+    settings = make_settings(echo={"tokens_per_second": 20})
+    async with running_server(settings, chat_timeout_s=timeout_s) as server, client(server) as c:
+        await c.ready()
+        assert (await c.turn("quick", sampling={"max_tokens": 1}))[-1]["type"] == "done"
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(0.1 * UNIT)
+        started = loop.time()
+        frames = await c.turn("slow reply")
+        elapsed = loop.time() - started
+        assert frames[-1]["payload"]["code"] == "generation_timeout"
+        assert timeout_s * 0.9 <= elapsed < timeout_s + 0.2 * UNIT
+        assert await chat_running(server) == 0
+
+
 async def test_sanitized_reply_and_sanitize_output_false() -> None:
     from cadence.sanitize import Sanitizer, SanitizerConfig
 

@@ -27,6 +27,25 @@ async def test_upgrade_then_messages_both_ways() -> None:
     assert peer.wire.remote_address == ("127.0.0.1", 5555)
 
 
+async def test_corked_frames_leave_together_in_order_in_one_write() -> None:
+    peer = Peer()
+    peer.handshake()
+    peer.transport.take()
+    peer.wire.cork()
+    peer.wire.send_text(b'{"n":1}')
+    peer.wire.send_text(b'{"n":2}')
+    assert peer.transport.written == []
+    peer.wire.uncork()
+    assert len(peer.transport.written) == 1
+    assert [f.data for f in peer.frames()] == [b'{"n":1}', b'{"n":2}']
+    peer.wire.cork()  # a close while corked sends what is held first
+    peer.wire.send_text(b'{"n":3}')
+    peer.wire.close(1000, "bye")
+    peer.wire.uncork()
+    frames = peer.frames()
+    assert [f.opcode for f in frames] == [Opcode.TEXT, Opcode.CLOSE] and frames[0].data == b'{"n":3}'
+
+
 async def test_a_rejected_upgrade_sends_the_response_and_closes_tcp() -> None:
     peer = Peer(Opener(reject=http.HTTPStatus.UNAUTHORIZED))
     response = peer.handshake()
