@@ -16,20 +16,18 @@ import asyncio
 import dataclasses
 import os
 import statistics
-import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
 import orjson
+from bench_launch import start_cadence
 from websockets.asyncio.client import connect
 
 from cadence.config.load import load_settings
 from cadence.engines.base import ChatEngine, ChatMessage, GenerationRequest, SamplingParams
 from cadence.engines.factory import build_chat_engine
 
-ROOT = Path(__file__).resolve().parents[1]
 SYSTEM = "You are a friendly voice assistant. Answer in two short sentences."
 PROMPTS = [
     "What is a good name for a cat?",
@@ -121,24 +119,6 @@ async def through_server(port: int, concurrency: int, round_index: int, max_toke
     return samples
 
 
-def start_server(engine_name: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "TEXT_API_KEY": "bench", "INFERENCE_ENGINE": engine_name, "PORT": str(port),
-           "HOST": "127.0.0.1", "DEPLOY_MODE": "chat", "WS_MAX_MESSAGES_PER_WINDOW": "0",
-           "LOG_LEVEL": "warning"}
-    proc = subprocess.Popen([sys.executable, "-m", "cadence", "serve"], cwd=ROOT, env=env)
-    import urllib.request
-
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as response:
-                if response.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not become ready")
-
-
 def summarise(samples: list[Sample]) -> dict[str, float]:
     ttft = [s.ttft_s * 1000 for s in samples]
     return {
@@ -153,7 +133,7 @@ def summarise(samples: list[Sample]) -> dict[str, float]:
 
 async def run(args: argparse.Namespace) -> dict[str, dict[str, dict[str, float]]]:
     """Alternate in-process and server rounds so both see the same machine."""
-    proc = start_server(args.engine, args.port)
+    proc = start_cadence({"INFERENCE_ENGINE": args.engine, "DEPLOY_MODE": "chat"}, args.port)
     settings = load_settings({**os.environ, "TEXT_API_KEY": "bench", "INFERENCE_ENGINE": args.engine})
     engine = build_chat_engine(settings)
     await engine.start()

@@ -13,18 +13,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import subprocess
 import sys
 import time
-import urllib.request
 import uuid
-from pathlib import Path
 
 import orjson
+from bench_launch import start_cadence
 from websockets.asyncio.client import connect
 
-ROOT = Path(__file__).resolve().parents[1]
 SYSTEM = "You are a friendly voice assistant. Answer in one short sentence."
 UTTERANCES = [
     "what's a good name for a puppy",
@@ -34,22 +30,6 @@ UTTERANCES = [
     "is it going to be a nice weekend",
     "recommend me a podcast about history",
 ]
-
-
-def start(mode: str, engine: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "TEXT_API_KEY": "bench", "INFERENCE_ENGINE": engine, "DEPLOY_MODE": mode,
-           "PORT": str(port), "HOST": "127.0.0.1", "WS_MAX_MESSAGES_PER_WINDOW": "0",
-           "LOG_LEVEL": "warning"}
-    proc = subprocess.Popen([sys.executable, "-m", "cadence", "serve"], cwd=ROOT, env=env)
-    for _ in range(900):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as response:
-                if response.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"{mode} server did not become ready")
 
 
 async def turn(port: int, utterance: str, max_tokens: int) -> tuple[float, float | None, str]:
@@ -82,8 +62,8 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def run(args: argparse.Namespace) -> int:
-    chat = start("chat", args.engine, args.port)
-    both = start("both", args.engine, args.port + 1)
+    chat = start_cadence({"INFERENCE_ENGINE": args.engine, "DEPLOY_MODE": "chat"}, args.port, wait_s=180)
+    both = start_cadence({"INFERENCE_ENGINE": args.engine, "DEPLOY_MODE": "both"}, args.port + 1, wait_s=180)
     ttft: dict[str, list[float]] = {"chat": [], "both": []}
     tool_ms: list[float] = []
     statuses: list[str] = []
