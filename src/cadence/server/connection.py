@@ -112,18 +112,17 @@ class ConnectionHandler:
 
     def _apply_pending(self) -> None:
         effects = self._core.drain()
-        if len(effects) < 2:
-            for effect in effects:
-                self._apply(effect)
-            return
         # Frames that are ready together (a turn's last token and its done, a
         # cancelled frame and an error) leave in one write.
-        self._wire.cork()
+        batch = len(effects) > 1
+        if batch:
+            self._wire.cork()
         try:
             for effect in effects:
                 self._apply(effect)
         finally:
-            self._wire.uncork()
+            if batch:
+                self._wire.uncork()
 
     def _apply(self, effect: Effect) -> None:
         if isinstance(effect, SendToken):
