@@ -21,6 +21,7 @@ from cadence.engines.base import ChatEngine
 from cadence.protocol.codes import CloseCode
 from cadence.server.auth import AuthThrottle
 from cadence.server.connection import ConnectionHandler
+from cadence.server.flush import FlushScheduler
 from cadence.server.handshake import Gate, Handshake
 from cadence.server.outbound import Outbound
 from cadence.server.turn_runner import ToolService, TurnRunner
@@ -96,7 +97,10 @@ class CadenceServer:
         srv = self.settings.server
         limits = self._limits
         loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(lambda: WireProtocol(self, limits), srv.host, srv.port)
+        flusher = FlushScheduler(loop)
+        self._server = await loop.create_server(
+            lambda: WireProtocol(self, limits, flusher), srv.host, srv.port
+        )
         self.gate.not_ready = {}
         if self._chat is not None:
             self.gate.not_ready["chat"] = f"loading the {self._chat.name} engine"

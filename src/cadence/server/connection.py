@@ -111,18 +111,8 @@ class ConnectionHandler:
         self.feed(lambda now: core.engine_delta(request_id, delta, now))
 
     def _apply_pending(self) -> None:
-        effects = self._core.drain()
-        # Frames that are ready together (a turn's last token and its done, a
-        # cancelled frame and an error) leave in one write.
-        batch = len(effects) > 1
-        if batch:
-            self._wire.cork()
-        try:
-            for effect in effects:
-                self._apply(effect)
-        finally:
-            if batch:
-                self._wire.uncork()
+        for effect in self._core.drain():
+            self._apply(effect)
 
     def _apply(self, effect: Effect) -> None:
         if isinstance(effect, SendToken):

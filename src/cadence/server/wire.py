@@ -3,10 +3,11 @@
 :class:`WireProtocol` is an :class:`asyncio.Protocol` that drives a
 :class:`websockets.server.ServerProtocol` (the library's documented sans-I/O
 API, as uvicorn drives it): bytes from the socket go into the protocol,
-events come out, bytes to send go straight to the transport. Nothing here
-runs a task: everything is handled synchronously as data arrives; a frame
-costs one protocol call and one ``transport.write`` (frames sent while
-corked leave together in one).
+events come out, bytes to send go to the transport. Nothing here runs a
+task: everything is handled synchronously as data arrives. A frame costs one
+protocol call; the frames of one loop step leave in one write when the
+:class:`~cadence.server.flush.FlushScheduler` flushes the connection
+(handshake responses, pings and closes go at once, behind what waits).
 
 Contract with the layers above:
 
@@ -17,9 +18,8 @@ Contract with the layers above:
   ``writing_resumed`` once drained) and exactly one ``connection_closed``.
 
 Protocol errors (oversized message: 1009, invalid UTF-8: 1007, bad framing:
-1002) close the connection as RFC 6455 says; a peer that does not finish a
-close (``close_timeout_s``), the handshake (``open_timeout_s``) or answer a
-ping (``ping_timeout_s``) in time is cut off.
+1002) close as RFC 6455 says; a peer that does not finish a close, the
+handshake or answer a ping in time (``*_timeout_s``) is cut off.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from websockets.protocol import State
 from websockets.server import ServerProtocol
 
 from cadence.protocol.codes import CloseCode
+from cadence.server.flush import FlushScheduler
 from cadence.server.keepalive import Keepalive
 
 log = logging.getLogger("cadence.server")
@@ -92,9 +93,10 @@ class WireOpener(Protocol):
 class WireProtocol(asyncio.Protocol):
     """Adapter between an asyncio transport and a sans-I/O ServerProtocol."""
 
-    def __init__(self, opener: WireOpener, limits: WireLimits) -> None:
+    def __init__(self, opener: WireOpener, limits: WireLimits, flusher: FlushScheduler) -> None:
         self._opener = opener
         self._limits = limits
+        self._flusher = flusher
         self._loop = asyncio.get_running_loop()
         self._ws = ServerProtocol(max_size=limits.max_message_bytes, logger=log)
         self._transport: asyncio.Transport | None = None
@@ -106,7 +108,7 @@ class WireProtocol(asyncio.Protocol):
         #: True while the transport buffers more than the write limit.
         self.paused = False
         self.remote_address: object = None
-        self._corked = False
+        self._flush_requested = False
 
     # -- what the layers above use ------------------------------------------
 
@@ -125,33 +127,39 @@ class WireProtocol(asyncio.Protocol):
         return self._ws.reject(status, text)
 
     def send_text(self, data: bytes) -> None:
-        """Send a UTF-8 text frame now (while corked: at :meth:`uncork`); a no-op once closing."""
-        ws, transport = self._ws, self._transport
+        """Send a UTF-8 text frame (written with the loop step's other frames); a no-op once closing."""
+        transport = self._transport
         if transport is None or transport.is_closing():
             return  # the socket is gone: nothing can reach the peer any more
         try:
-            ws.send_text(data)
-        except InvalidState:
-            return  # the WebSocket is closing
-        if not self._corked:
-            for chunk in ws.data_to_send():
-                transport.write(chunk)
+            self._ws.send_text(data)
+        except InvalidState:  # the WebSocket is closing
+            return
+        if not self._flush_requested:
+            self._flush_requested = True
+            self._flusher.request(self)
 
-    def cork(self) -> None:
-        """Hold frames until :meth:`uncork` writes them in one system call (in order, before a close)."""
-        self._corked = True
-
-    def uncork(self) -> None:
-        """Write what :meth:`cork` held, at once."""
-        self._corked = False
-        self._flush()
+    def flush_now(self) -> None:
+        """Write every frame held so far, in order, in one system call."""
+        self._flush_requested = False
+        transport = self._transport
+        chunks = self._ws.data_to_send()
+        if not chunks or transport is None or transport.is_closing():
+            return  # nothing to send, or the socket is gone
+        if len(chunks) == 1 and chunks[0]:
+            transport.write(chunks[0])  # the common case: cheaper than writelines
+            return
+        data = [chunk for chunk in chunks if chunk]
+        transport.writelines(data)  # one system call for all of them
+        if len(data) < len(chunks):  # end of stream (always last): close TCP once the data is out
+            transport.close()
 
     def close(self, code: int, reason: str) -> None:
         """Start the closing handshake; the TCP connection ends within
         ``close_timeout_s`` whatever the peer does. Idempotent."""
         if self._ws.state is _OPEN:
             self._ws.send_close(code, reason)
-            self._flush()
+            self.flush_now()
         self._expect_close()
 
     def abort(self) -> None:
@@ -163,6 +171,7 @@ class WireProtocol(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = cast(asyncio.Transport, transport)
+        self._flusher.connection_opened()
         self._transport.set_write_buffer_limits(high=self._limits.write_limit_bytes)
         self.remote_address = transport.get_extra_info("peername")
         self._timer = self._loop.call_later(self._limits.open_timeout_s, self.abort)
@@ -170,7 +179,7 @@ class WireProtocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         ws = self._ws
         ws.receive_data(data)
-        self._flush()
+        self.flush_now()
         for event in ws.events_received():
             if type(event) is Frame:
                 self._frame_received(event)
@@ -181,10 +190,11 @@ class WireProtocol(asyncio.Protocol):
 
     def eof_received(self) -> bool | None:
         self._ws.receive_eof()
-        self._flush()
+        self.flush_now()
         return None  # let the transport close itself
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._flusher.connection_closed()
         self._ws.receive_eof()
         self._cancel_timer()
         if self._keepalive is not None:
@@ -205,16 +215,6 @@ class WireProtocol(asyncio.Protocol):
             self._handler.writing_resumed()
 
     # -- internals -------------------------------------------------------------
-
-    def _flush(self) -> None:
-        transport = self._transport
-        chunks = self._ws.data_to_send()
-        if not chunks or transport is None or transport.is_closing():
-            return  # nothing to send, or the socket is gone
-        data = [chunk for chunk in chunks if chunk]
-        transport.writelines(data)  # one system call for all of them
-        if len(data) < len(chunks):  # end of stream (always last): close TCP once the data is out
-            transport.close()
 
     def _expect_close(self) -> None:
         if self._timer is None and self._transport is not None:
@@ -239,7 +239,7 @@ class WireProtocol(asyncio.Protocol):
                 http.HTTPStatus.INTERNAL_SERVER_ERROR, "Failed to open a WebSocket connection.\n"
             )
         ws.send_response(response)
-        self._flush()
+        self.flush_now()
         if ws.state is _OPEN:
             self._handler = opener.opened(self)
             limits = self._limits
@@ -254,7 +254,7 @@ class WireProtocol(asyncio.Protocol):
     def _send_ping(self, payload: bytes) -> None:
         if self._ws.state is _OPEN:
             self._ws.send_ping(payload)
-            self._flush()
+            self.flush_now()
 
     def _ping_timed_out(self) -> None:
         log.info("closing a connection that did not answer a ping")
@@ -262,7 +262,7 @@ class WireProtocol(asyncio.Protocol):
 
     def _fail(self, code: int, reason: str) -> None:
         self._ws.fail(code, reason)
-        self._flush()
+        self.flush_now()
         self._expect_close()
 
     def _frame_received(self, frame: Frame) -> None:

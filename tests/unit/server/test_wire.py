@@ -27,23 +27,31 @@ async def test_upgrade_then_messages_both_ways() -> None:
     assert peer.wire.remote_address == ("127.0.0.1", 5555)
 
 
-async def test_corked_frames_leave_together_in_order_in_one_write() -> None:
+async def test_frames_of_one_loop_step_leave_together_in_order_in_one_write() -> None:
     peer = Peer()
+    Peer(flusher=peer.flusher)  # with another connection open, writes are coalesced
     peer.handshake()
-    peer.transport.take()
-    peer.wire.cork()
     peer.wire.send_text(b'{"n":1}')
     peer.wire.send_text(b'{"n":2}')
-    assert peer.transport.written == []
-    peer.wire.uncork()
+    assert peer.transport.written == []  # held until the step ends
+    await asyncio.sleep(0)
     assert len(peer.transport.written) == 1
     assert [f.data for f in peer.frames()] == [b'{"n":1}', b'{"n":2}']
-    peer.wire.cork()  # a close while corked sends what is held first
     peer.wire.send_text(b'{"n":3}')
-    peer.wire.close(1000, "bye")
-    peer.wire.uncork()
+    peer.wire.close(1000, "bye")  # a close writes what is held first, at once
+    assert len(peer.transport.written) == 1
     frames = peer.frames()
     assert [f.opcode for f in frames] == [Opcode.TEXT, Opcode.CLOSE] and frames[0].data == b'{"n":3}'
+    await asyncio.sleep(0)  # the scheduled flush finds nothing left
+    assert peer.transport.written == []
+
+
+async def test_a_lone_connection_writes_each_frame_at_once() -> None:
+    peer = Peer()
+    peer.handshake()
+    peer.wire.send_text(b'{"n":1}')
+    peer.wire.send_text(b'{"n":2}')
+    assert len(peer.transport.written) == 2
 
 
 async def test_a_rejected_upgrade_sends_the_response_and_closes_tcp() -> None:

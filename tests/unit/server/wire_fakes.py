@@ -12,6 +12,7 @@ from websockets.frames import Frame
 from websockets.http11 import Request, Response
 from websockets.uri import parse_uri
 
+from cadence.server.flush import FlushScheduler
 from cadence.server.wire import WireHandler, WireLimits, WireProtocol
 
 
@@ -101,9 +102,12 @@ LIMITS = WireLimits(max_message_bytes=1024, write_limit_bytes=4096, ping_interva
 class Peer:
     """A wire under test with a websockets client on the other end."""
 
-    def __init__(self, opener: Opener | None = None, limits: WireLimits = LIMITS) -> None:
+    def __init__(
+        self, opener: Opener | None = None, limits: WireLimits = LIMITS, flusher: FlushScheduler | None = None
+    ) -> None:
         self.opener = opener or Opener()
-        self.wire = WireProtocol(self.opener, limits)
+        self.flusher = flusher or FlushScheduler(asyncio.get_running_loop())
+        self.wire = WireProtocol(self.opener, limits, self.flusher)
         self.transport = FakeTransport()
         self.wire.connection_made(self.transport)
         self.client = ClientProtocol(parse_uri("ws://127.0.0.1/ws"))
@@ -123,6 +127,8 @@ class Peer:
                 self.wire.eof_received()
 
     def pump_to_client(self) -> list[Any]:
+        """What the client gets once the frames of this loop step are flushed."""
+        self.flusher.flush()
         data = self.transport.take()
         if data:
             self.client.receive_data(data)
