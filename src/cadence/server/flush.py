@@ -48,6 +48,10 @@ class FlushScheduler:
         self._max_batch = max_batch
         self._pending: list[Flushable] = []
         self._open = 0
+        #: Whether writes wait for the step's end: more than one connection
+        #: is open (a lone connection has nothing to coalesce with, so its
+        #: connection writes at once, without :meth:`request`).
+        self.coalescing = False
 
     @property
     def open_connections(self) -> int:
@@ -57,15 +61,17 @@ class FlushScheduler:
     def connection_opened(self) -> None:
         """A connection was made."""
         self._open += 1
+        self.coalescing = self._open > 1
 
     def connection_closed(self) -> None:
         """A connection was lost."""
         self._open -= 1
+        self.coalescing = self._open > 1
 
     def request(self, connection: Flushable) -> None:
         """Flush ``connection`` at the next step, or now while it is the only
         connection (callers ask once until it is flushed)."""
-        if self._open <= 1:
+        if not self.coalescing:
             connection.flush_now()
             return
         pending = self._pending

@@ -97,6 +97,7 @@ class WireProtocol(asyncio.Protocol):
         self._opener = opener
         self._limits = limits
         self._flusher = flusher
+        self._request_flush = flusher.request
         self._loop = asyncio.get_running_loop()
         self._ws = ServerProtocol(max_size=limits.max_message_bytes, logger=log)
         self._transport: asyncio.Transport | None = None
@@ -128,16 +129,15 @@ class WireProtocol(asyncio.Protocol):
 
     def send_text(self, data: bytes) -> None:
         """Send a UTF-8 text frame (written with the loop step's other frames); a no-op once closing."""
-        transport = self._transport
-        if transport is None or transport.is_closing():
-            return  # the socket is gone: nothing can reach the peer any more
-        try:
+        try:  # a lost connection is CLOSED (connection_lost), an aborted one is skipped at the flush
             self._ws.send_text(data)
         except InvalidState:  # the WebSocket is closing
             return
-        if not self._flush_requested:
+        if not self._flusher.coalescing:
+            self.flush_now()
+        elif not self._flush_requested:
             self._flush_requested = True
-            self._flusher.request(self)
+            self._request_flush(self)
 
     def flush_now(self) -> None:
         """Write every frame held so far, in order, in one system call."""
