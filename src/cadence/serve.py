@@ -18,7 +18,7 @@ from cadence.config.load import ENGINES, MODES, load_settings
 from cadence.config.settings import Settings
 from cadence.engines.factory import EngineUnavailableError, build_chat_engine
 from cadence.logs import configure_logging
-from cadence.sanitize import Sanitizer, SanitizerConfig
+from cadence.sanitize import KnownWords, Sanitizer, SanitizerConfig
 from cadence.server.app import CadenceServer
 from cadence.tools.factory import ToolUnavailableError, build_tool_classifier
 from cadence.turns.config import CoreConfig
@@ -39,14 +39,16 @@ def _parse(argv: list[str]) -> dict[str, str]:
 
 
 def sanitizer_factory(settings: Settings) -> FilterFactory:
-    """One sanitizer config for the process; a fresh sanitizer per turn.
+    """One sanitizer config (and memo of plain words) for the process; a
+    fresh sanitizer per turn.
 
     The server's own prompt markers are stripped if the model echoes them.
     """
     sessions = settings.sessions
     prefixes = tuple(p.strip() for p in (sessions.check_screen_prefix, sessions.followup_prefix) if p.strip())
     config = SanitizerConfig(control_prefixes=prefixes)
-    return lambda: Sanitizer(config)
+    known = KnownWords()
+    return lambda: Sanitizer(config, known)
 
 
 def core_config(settings: Settings) -> CoreConfig:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Final
 
 from cadence.sanitize.config import DEFAULT_CONFIG, SanitizerConfig, rules_of
+from cadence.sanitize.known import KnownWords
 from cadence.sanitize.lexer import Lexer
 from cadence.sanitize.spacer import Spacer
 from cadence.sanitize.state import WORD_CAP
@@ -46,12 +47,16 @@ class Sanitizer:
     per turn is cheap.
     """
 
-    __slots__ = ("_broken", "_cap", "_done", "_ellipses", "_held", "_initials", "_labels",
-                 "_lexer", "_mark", "_plain", "_releases", "_sink", "_spacer",
+    __slots__ = ("_broken", "_cap", "_done", "_ellipses", "_held", "_initials", "_known",
+                 "_labels", "_lexer", "_mark", "_plain", "_releases", "_sink", "_spacer",
                  "_start", "_stops", "_word")  # fmt: skip
 
-    def __init__(self, config: SanitizerConfig | None = None) -> None:
+    def __init__(self, config: SanitizerConfig | None = None, known_words: KnownWords | None = None) -> None:
+        """``known_words``: a memo of the " word" deltas that pass the plain
+        path as they are, shared by the sanitizers of one ``config`` (the
+        server keeps one per process); a private one when not given."""
         rules = rules_of(config if config is not None else DEFAULT_CONFIG)
+        self._known = known_words if known_words is not None else KnownWords()
         self._lexer = Lexer(rules)
         self._spacer = Spacer(rules.capitalize, rules.punct)
         self._sink = self._spacer.put
@@ -83,14 +88,17 @@ class Sanitizer:
     def feed(self, chunk: str) -> str:
         """Add the next model delta; return the text that is now final.
 
-        Holds back only a tail that could still change (a half-written
-        address, an unclosed tag, a word that may be "e.g."). Not idempotent.
+        Holds back only a tail that may still change ("e.g.", an address, a tag); not idempotent.
 
         Raises:
             SanitizerStateError: called after :meth:`flush` or after a failure.
         """
         if self._plain:
             try:
+                word = self._known.get(chunk)
+                if word is not None:  # a " word" this config passes as it is: decided before
+                    self._word = word
+                    return chunk
                 if chunk == "":
                     return ""
                 lead = chunk[0]
@@ -99,6 +107,7 @@ class Sanitizer:
                     if word.isalpha() and word[0] not in self._initials:
                         if word not in self._stops:
                             self._word = word
+                            self._known.remember(chunk, word)
                             return chunk
                         if lead == " " and word in self._releases:
                             return self._hold(chunk)
@@ -277,4 +286,4 @@ def sanitize_text(text: str, config: SanitizerConfig | None = None) -> str:
     return sanitizer.feed(text) + sanitizer.flush()
 
 
-__all__ = ["Sanitizer", "SanitizerStateError", "sanitize_text"]
+__all__ = ["KnownWords", "Sanitizer", "SanitizerStateError", "sanitize_text"]

@@ -69,7 +69,6 @@ class Outbound:
         self._queue: collections.deque[_Item] = collections.deque()
         self._closing = False
         self._stall: asyncio.TimerHandle | None = None
-        self.frames_sent = 0
         #: Called once when the peer is dropped for not reading, so the
         #: connection can abort its turn now rather than after the close.
         self.on_drop: Callable[[], None] | None = None
@@ -87,7 +86,6 @@ class Outbound:
         """Send an encoded frame (never blocks)."""
         if not self._queue and not self._closing and not self._sink.paused:
             self._sink.send_text(data)
-            self.frames_sent += 1
         else:
             self._enqueue(data)
 
@@ -99,7 +97,6 @@ class Outbound:
                 self._token_session, self._token_request = session_id, request_id
                 self._encode_token = encode.token_encoder(session_id, request_id)
             self._sink.send_text(self._encode_token(text))
-            self.frames_sent += 1
             return
         last = self._queue[-1] if self._queue else None
         if isinstance(last, _Token) and last.request_id == request_id:
@@ -154,7 +151,6 @@ class Outbound:
             if isinstance(item, _Token):
                 item = encode.token_frame(item.session_id, item.request_id, item.text)
             sink.send_text(item)
-            self.frames_sent += 1
 
     def _stalled(self) -> None:
         self._stall = None

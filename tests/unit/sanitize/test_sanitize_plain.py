@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from cadence.sanitize import (
     Abbreviation,
+    KnownWords,
     Sanitizer,
     SanitizerConfig,
     SanitizerStateError,
@@ -80,9 +81,9 @@ def plain_path_off() -> Iterator[None]:
         yield
 
 
-def run(chunks: list[str], config: SanitizerConfig) -> list[tuple[str, int]]:
+def run(chunks: list[str], config: SanitizerConfig, known: KnownWords | None = None) -> list[tuple[str, int]]:
     """Each delta's output and ``pending_raw_chars``, then the flush's."""
-    sanitizer = Sanitizer(config)
+    sanitizer = Sanitizer(config, known)
     steps = [(sanitizer.feed(chunk), sanitizer.pending_raw_chars) for chunk in chunks]
     steps.append((sanitizer.flush(), sanitizer.pending_raw_chars))
     return steps
@@ -94,10 +95,12 @@ def cut(text: str, cuts: list[int]) -> list[str]:
 
 
 def check(chunks: list[str], config: SanitizerConfig) -> None:
-    plain = run(chunks, config)
+    known = KnownWords()
+    plain = run(chunks, config, known)
     with plain_path_off():
         reference = run(chunks, config)
     assert plain == reference
+    assert run(chunks, config, known) == reference  # now from the memo the first run filled
     assert "".join(out for out, _ in plain) == sanitize_text("".join(chunks), config)
 
 
@@ -206,3 +209,17 @@ def test_plain_tables_follow_the_config() -> None:
     assert "vs" not in rules.space_releases  # "vs " is "versus "
     bare = rules_of(SanitizerConfig(expand_abbreviations=False, strip_emoticons=False))
     assert "e" not in bare.word_stops and not bare.stop_initials
+
+
+def test_known_words_are_shared_and_bounded() -> None:
+    known = KnownWords(capacity=2)
+    first = Sanitizer(None, known)
+    assert [first.feed(t) for t in ["Hello", " big", " wide", " world", "."]] == [
+        "Hello", " big", " wide", " world", ""]
+    assert dict(known) == {" big": "big", " wide": "wide"}  # full: " world" is not learnt
+    second = Sanitizer(None, known)
+    with mock.patch.object(Lexer, "feed", autospec=True, side_effect=Lexer.feed) as lexer_feed:
+        out = [second.feed(t) for t in ["Hi", " big", " wide", " e", ".g", "."]]
+    assert lexer_feed.call_count > 0  # " e" may begin "e.g.": the stages run
+    assert "".join(out) + second.flush() == "Hi big wide for example"
+    assert " e" not in known
