@@ -17,6 +17,10 @@ Servers are measured in turn, interleaved, ``--repeat`` times; compare them
 within a repeat (ratios), since this machine is shared and noisy::
 
     .venv/bin/python scripts/bench_server.py --sessions 1,32,256 --repeat 3 --json out.json
+
+``--tokens-per-second 50`` paces the echo engine as a model would (Cadence
+servers only): the latency columns then show what the server adds at a
+real token rate, for instance ``cadence`` against ``cadence-base``.
 """
 
 from __future__ import annotations
@@ -55,13 +59,13 @@ def server_command(name: str, port: int, reply_tokens: int) -> list[str]:
     return [sys.executable, str(script), "--port", str(port), "--reply-tokens", str(reply_tokens)]
 
 
-def server_env(reply_tokens: int, max_sessions: int) -> dict[str, str]:
-    """Cadence's settings for the bench: echo at full speed, limits raised."""
+def server_env(reply_tokens: int, max_sessions: int, tokens_per_second: float = 0.0) -> dict[str, str]:
+    """Cadence's settings for the bench: echo at full speed (or paced), limits raised."""
     return {
         **os.environ,
         "TEXT_API_KEY": API_KEY,
         "HOST": "127.0.0.1",
-        "ECHO_TOKENS_PER_SECOND": "0",
+        "ECHO_TOKENS_PER_SECOND": str(tokens_per_second),
         "ECHO_REPLY_TOKENS": str(reply_tokens),
         "CHAT_MAX_OUT": str(max(150, reply_tokens)),
         "MAX_CONCURRENT_CONNECTIONS": str(max_sessions + 64),
@@ -81,7 +85,7 @@ def variant_env(name: str, args: argparse.Namespace) -> dict[str, str]:
 @contextlib.contextmanager
 def servers(names: list[str], args: argparse.Namespace, logs: Path) -> Iterator[dict[str, int]]:
     """Start the servers pinned to ``--server-core``; yield their pids."""
-    env = server_env(args.reply_tokens, max(args.sessions))
+    env = server_env(args.reply_tokens, max(args.sessions), args.tokens_per_second)
     procs: dict[str, subprocess.Popen[bytes]] = {}
     try:
         for name in names:
@@ -228,6 +232,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--servers", default="cadence,cadence-raw,fastapi,aiohttp,sansio",
         help=f"any of {', '.join(SERVERS)} (-raw: SANITIZE_OUTPUT=false; -base: from --baseline-src)",
     )
+    parser.add_argument(
+        "--tokens-per-second", type=float, default=0.0,
+        help="pace the echo engine like a model (Cadence servers only; 0: unlimited, the CPU benchmark)",
+    )
     parser.add_argument("--server-core", type=int, default=0)
     parser.add_argument("--client-core", type=int, default=1)
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between measurements")
@@ -242,6 +250,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     unknown = set(args.servers) - set(SERVERS)
     if unknown or (not args.baseline_src and any("-base" in name for name in args.servers)):
         parser.error(f"unknown servers {sorted(unknown)}, or a -base server without --baseline-src")
+    if args.tokens_per_second and not all(name.startswith("cadence") for name in args.servers):
+        parser.error("--tokens-per-second paces the echo engine: Cadence servers only (the relays do not pace)")
     return args
 
 
