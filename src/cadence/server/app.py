@@ -71,6 +71,8 @@ class CadenceServer:
         self.handlers: set[ConnectionHandler] = set()
         self._connections: set[asyncio.Task[None]] = set()
         self._server: asyncio.Server | None = None
+        #: Writes the frames of each loop step together (set by :meth:`start`).
+        self.flusher: FlushScheduler | None = None
         self._prompts: PromptBuilder | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._janitor: asyncio.Task[None] | None = None
@@ -97,7 +99,7 @@ class CadenceServer:
         srv = self.settings.server
         limits = self._limits
         loop = asyncio.get_running_loop()
-        flusher = FlushScheduler(loop)
+        flusher = self.flusher = FlushScheduler(loop)
         self._server = await loop.create_server(
             lambda: WireProtocol(self, limits, flusher), srv.host, srv.port
         )

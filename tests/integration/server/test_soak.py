@@ -180,6 +180,11 @@ async def test_soak() -> None:
 
         await wait_for(idle, timeout=10)
         await wait_for(_no_new_tasks(baseline), timeout=5)
+
+        async def no_open_sockets() -> bool:  # every socket the scheduler counted was lost
+            return server.flusher is not None and server.flusher.open_connections == 0
+
+        await wait_for(no_open_sockets, timeout=5)
         turns = sum(len(conn.turns) for conn in finished)
         assert len(finished) > CLIENTS and turns > 500, (len(finished), turns)
         for conn in finished:
