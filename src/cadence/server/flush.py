@@ -69,11 +69,8 @@ class FlushScheduler:
         self.coalescing = self._open > 1
 
     def request(self, connection: Flushable) -> None:
-        """Flush ``connection`` at the next step, or now while it is the only
-        connection (callers ask once until it is flushed)."""
-        if not self.coalescing:
-            connection.flush_now()
-            return
+        """Flush ``connection`` at the next step (callers ask while
+        :attr:`coalescing`, once until it is flushed)."""
         pending = self._pending
         pending.append(connection)
         if len(pending) == 1:

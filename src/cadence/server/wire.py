@@ -1,25 +1,22 @@
 """One TCP connection carrying one WebSocket, on websockets' sans-I/O layer.
 
-:class:`WireProtocol` is an :class:`asyncio.Protocol` that drives a
-:class:`websockets.server.ServerProtocol` (the library's documented sans-I/O
-API, as uvicorn drives it): bytes from the socket go into the protocol,
-events come out, bytes to send go to the transport. Nothing here runs a
-task: everything is handled synchronously as data arrives. A frame costs one
-protocol call; the frames of one loop step leave in one write when the
+:class:`WireProtocol` is an :class:`asyncio.Protocol` driving websockets'
+documented sans-I/O ``ServerProtocol``, as uvicorn does; nothing here runs a
+task, everything is handled as data arrives. A frame costs one protocol
+call; a step's frames leave in one write when the server's
 :class:`~cadence.server.flush.FlushScheduler` flushes the connection
 (handshake responses, pings and closes go at once, behind what waits).
 
 Contract with the layers above:
-
 - the :class:`WireOpener` (the server) vets the HTTP request and, once the
   101 response is sent, returns the :class:`WireHandler` of the connection;
 - the handler gets each complete message, the transport's flow-control
   signals (``writing_paused`` above ``write_limit_bytes`` buffered,
   ``writing_resumed`` once drained) and exactly one ``connection_closed``.
 
-Protocol errors (oversized message: 1009, invalid UTF-8: 1007, bad framing:
-1002) close as RFC 6455 says; a peer that does not finish a close, the
-handshake or answer a ping in time (``*_timeout_s``) is cut off.
+Protocol errors (oversized: 1009, invalid UTF-8: 1007, bad framing: 1002)
+close as RFC 6455 says; a peer late to finish a close or the handshake, or
+to answer a ping (``*_timeout_s``), is cut off.
 """
 
 from __future__ import annotations
@@ -97,7 +94,6 @@ class WireProtocol(asyncio.Protocol):
         self._opener = opener
         self._limits = limits
         self._flusher = flusher
-        self._request_flush = flusher.request
         self._loop = asyncio.get_running_loop()
         self._ws = ServerProtocol(max_size=limits.max_message_bytes, logger=log)
         self._transport: asyncio.Transport | None = None
@@ -134,14 +130,18 @@ class WireProtocol(asyncio.Protocol):
         except InvalidState:  # the WebSocket is closing
             return
         if not self._flusher.coalescing:
-            self.flush_now()
-        elif not self._flush_requested:
+            self._write()
+        elif not self._flush_requested:  # (still listed after a direct write: no second request)
             self._flush_requested = True
-            self._request_flush(self)
+            self._flusher.request(self)
 
     def flush_now(self) -> None:
-        """Write every frame held so far, in order, in one system call."""
+        """The scheduler's flush: write every frame held so far."""
         self._flush_requested = False
+        self._write()
+
+    def _write(self) -> None:
+        """Write every frame held so far, in order, in one system call."""
         transport = self._transport
         chunks = self._ws.data_to_send()
         if not chunks or transport is None or transport.is_closing():
@@ -159,7 +159,7 @@ class WireProtocol(asyncio.Protocol):
         ``close_timeout_s`` whatever the peer does. Idempotent."""
         if self._ws.state is _OPEN:
             self._ws.send_close(code, reason)
-            self.flush_now()
+            self._write()
         self._expect_close()
 
     def abort(self) -> None:
@@ -179,7 +179,7 @@ class WireProtocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         ws = self._ws
         ws.receive_data(data)
-        self.flush_now()
+        self._write()
         for event in ws.events_received():
             if type(event) is Frame:
                 self._frame_received(event)
@@ -190,7 +190,7 @@ class WireProtocol(asyncio.Protocol):
 
     def eof_received(self) -> bool | None:
         self._ws.receive_eof()
-        self.flush_now()
+        self._write()
         return None  # let the transport close itself
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -239,7 +239,7 @@ class WireProtocol(asyncio.Protocol):
                 http.HTTPStatus.INTERNAL_SERVER_ERROR, "Failed to open a WebSocket connection.\n"
             )
         ws.send_response(response)
-        self.flush_now()
+        self._write()
         if ws.state is _OPEN:
             self._handler = opener.opened(self)
             limits = self._limits
@@ -254,7 +254,7 @@ class WireProtocol(asyncio.Protocol):
     def _send_ping(self, payload: bytes) -> None:
         if self._ws.state is _OPEN:
             self._ws.send_ping(payload)
-            self.flush_now()
+            self._write()
 
     def _ping_timed_out(self) -> None:
         log.info("closing a connection that did not answer a ping")
@@ -262,7 +262,7 @@ class WireProtocol(asyncio.Protocol):
 
     def _fail(self, code: int, reason: str) -> None:
         self._ws.fail(code, reason)
-        self.flush_now()
+        self._write()
         self._expect_close()
 
     def _frame_received(self, frame: Frame) -> None:

@@ -62,15 +62,15 @@ async def test_a_failing_flush_does_not_lose_the_others(caplog: pytest.LogCaptur
     assert "flushing a connection failed" in caplog.text
 
 
-async def test_a_lone_connection_is_written_at_once() -> None:
-    log: list[str] = []
-    flusher = scheduler(open_connections=2)
+async def test_writes_coalesce_only_while_more_than_one_connection_is_open() -> None:
+    flusher = scheduler(open_connections=0)
+    assert not flusher.coalescing
+    flusher.connection_opened()
+    assert not flusher.coalescing  # a lone connection writes at once (see test_wire)
+    flusher.connection_opened()
+    assert flusher.coalescing and flusher.open_connections == 2
     flusher.connection_closed()
-    assert flusher.open_connections == 1
-    flusher.request(Recorder("a", log))
-    assert log == ["a"]
-    await asyncio.sleep(0)
-    assert log == ["a"]
+    assert not flusher.coalescing and flusher.open_connections == 1
 
 
 async def test_max_batch_must_be_positive() -> None:

@@ -168,3 +168,23 @@ async def test_compression_is_never_negotiated() -> None:
     peer.pump_to_server()
     response = peer.pump_to_client()[0]
     assert response.status_code == 101 and "Sec-WebSocket-Extensions" not in response.headers
+
+
+async def test_a_direct_write_leaves_the_connection_listed_once() -> None:
+    peer = Peer()
+    Peer(flusher=peer.flusher)  # coalescing
+    peer.handshake()
+    calls: list[int] = []
+    flush_now = peer.wire.flush_now
+    peer.wire.flush_now = lambda: (calls.append(1), flush_now())  # type: ignore[method-assign]
+    peer.wire.send_text(b'{"n":1}')  # listed for the step's flush
+    peer.client.send_ping(b"p")
+    peer.pump_to_server()  # the pong is written at once, behind {"n":1}
+    assert len(peer.transport.written) == 1
+    peer.wire.send_text(b'{"n":2}')  # still listed: no second request
+    await asyncio.sleep(0)
+    assert calls == [1] and len(peer.transport.written) == 2
+    peer.client.receive_data(peer.transport.take())
+    frames = [e for e in peer.client.events_received() if isinstance(e, Frame)]
+    assert [(f.opcode, f.data) for f in frames] == [
+        (Opcode.TEXT, b'{"n":1}'), (Opcode.PONG, b"p"), (Opcode.TEXT, b'{"n":2}')]
