@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up everything and run the whole suite: lint, types, tests, then the
-# vLLM tests on the real vLLM CPU engine in their own virtualenv.
+# Set up everything and run the whole suite: lint, types, tests (the Pipecat
+# service's included: requirements-pipecat.txt), then the vLLM tests on the
+# real vLLM CPU engine in their own virtualenv.
 # Usage: bash scripts/test.sh [pytest args...]   (exit code: the suite's)
 # CADENCE_VLLM_TESTS=0 leaves the vLLM step out.
 set -euo pipefail
@@ -9,6 +10,7 @@ source "$(dirname "$0")/lib/setup.sh"
 
 ensure_venv
 install_requirements requirements-dev.txt
+install_extra requirements-pipecat.txt  # pipecat-ai: the Pipecat service's tests (not main.sh's)
 prepare_models
 cd "$CADENCE_ROOT"
 bash scripts/lint.sh

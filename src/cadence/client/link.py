@@ -163,6 +163,7 @@ class SessionLink:
                 self.violations.append(f"{turn.request_id}: {exc}")
         elif route is Route.CONTROL:
             waiter = self._controls.pop(frame.request_id, None)
+            self._router.drop_control(frame.request_id)
             if waiter is not None and not waiter.done():
                 waiter.set_result(frame)
         elif route is Route.LATE:
@@ -216,6 +217,24 @@ class SessionLink:
             except ConnectionClosed:
                 await self._after_send_failure(attempt)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def send_cancel(self, reason: str | None = None) -> bool:
+        """Send ``cancel`` and return at once, without waiting for any answer.
+
+        The running turn still ends with its own terminal frame (``cancelled``,
+        or ``done`` if it won the race), which reaches its :class:`Turn`. With
+        nothing running the server's ``cancelled`` (``active`` false) is
+        counted as a stale frame. Never reconnects: returns ``False`` when no
+        connection is open (a turn cannot be running then).
+        """
+        ws = self._ws
+        if ws is None or not self.connected:
+            return False
+        try:
+            await ws.send(encode("cancel", self.session_id, new_id("c"), {"reason": reason} if reason else None))
+        except ConnectionClosed:
+            return False
+        return True
 
     async def _control(self, kind: str, payload: dict[str, Any] | None = None) -> asyncio.Future[ServerFrame]:
         rid = new_id(kind[0])

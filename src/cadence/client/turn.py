@@ -109,6 +109,10 @@ class Turn:
         """The text streamed so far."""
         return "".join(self._text)
 
+    def peek(self) -> TurnResult | None:
+        """The result if the turn has ended, else ``None``; never waits."""
+        return self._result.result() if self._result.done() else None
+
     def feed(self, frame: ServerFrame, now: float) -> bool:
         """Deliver ``frame`` (received at ``now``); returns whether it ended the turn.
 

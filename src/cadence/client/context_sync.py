@@ -1,0 +1,210 @@
+"""Deciding what to send so a Cadence session holds what the client holds.
+
+A framework such as Pipecat sends its whole conversation every turn; the
+server keeps the session's history itself. :func:`plan_turn` compares the
+conversation with a :class:`ServerView` (what this client has sent, and
+received, on the session) and returns a :class:`Plan`:
+
+- the conversation extends the view by user messages only: a ``message``
+  with just the new text (joined by blank lines when there are several);
+- it extends the view by screen descriptions only: a ``followup``;
+- nothing new (the server already answered the last user message, as when
+  Pipecat runs the LLM again after a function result or an empty user
+  turn): nothing is sent;
+- anything else (first turn, session lost, system prompt or persona
+  changed, context edited, trimmed or appended to by the application): a
+  ``start`` that sends the system prompt and history again.
+
+Assistant messages are compared leniently: the server keeps the text it
+*sent* (all of it, or up to the cancel of an interrupted reply), a voice
+pipeline keeps the text that was *spoken*, which may be shorter or missing.
+A context reply that is a prefix of the sent one (whitespace aside), or
+absent, still matches; any other difference is an edit and re-sends history.
+
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import orjson
+
+from cadence.client.conversation import Conversation, Item
+
+#: Protocol limit on ``start.history`` (the server's ``HISTORY_MAX_MESSAGES`` default).
+MAX_HISTORY_MESSAGES = 256
+#: Bytes of ``start.history`` allowed; the server's frame limit is 65536 by default.
+MAX_HISTORY_BYTES = 48_000
+
+
+class SessionSetup(NamedTuple):
+    """Session-level values a ``start`` sets; a change needs a new ``start``.
+
+    ``sampling`` is a tuple of sorted ``(key, value)`` pairs so setups compare by value.
+    """
+
+    chat_prompt: str | None
+    personality: str | None = None
+    gender: str | None = None
+    sampling: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def sampling_dict(self) -> dict[str, Any]:
+        """The sampling as the payload's object."""
+        return dict(self.sampling)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ServerView:
+    """What the session holds as far as this client knows: the setup it sent,
+    the user and assistant messages in the client's own shape (the server
+    joins consecutive user messages into one prompt turn and trims old ones;
+    neither matters here), and the screen results already followed up."""
+
+    setup: SessionSetup
+    messages: tuple[Item, ...] = ()
+    screens_sent: frozenset[str] = frozenset()
+
+    def with_reply(self, text: str) -> ServerView:
+        """The view once the turn's reply ``text`` was sent (nothing for an empty reply)."""
+        if not text.strip():
+            return self
+        return dataclasses.replace(self, messages=(*self.messages, Item("assistant", text)))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Plan:
+    """The frames for one turn, in order.
+
+    - ``history`` not ``None``: send ``start`` with ``setup`` and this history,
+      with ``utterance`` in it when there is one;
+    - otherwise ``utterance``: a ``message``;
+    - ``analysis_text``: a ``followup`` (after the ``start`` if there is one);
+    - neither: nothing to answer (the conversation ends with a reply).
+
+    ``view`` is what the server holds once these frames are accepted, before
+    the reply; ``reason`` says why, for logs.
+    """
+
+    view: ServerView
+    reason: str
+    history: tuple[dict[str, str], ...] | None = None
+    utterance: str | None = None
+    analysis_text: str | None = None
+
+    @property
+    def answers(self) -> bool:
+        """Whether the plan starts a turn that gets a reply."""
+        return self.utterance is not None or self.analysis_text is not None
+
+
+def normalize(text: str) -> str:
+    """Text with runs of whitespace collapsed, for comparisons."""
+    return " ".join(text.split())
+
+
+def _align(held: Sequence[Item], context: Sequence[Item]) -> int | None:
+    """How many leading context items the held messages account for, or
+    ``None`` when the context contradicts them (see the module docstring)."""
+    j = 0
+    for message in held:
+        here = context[j] if j < len(context) else None
+        if message.role == "user":
+            if here is None or here.role != "user" or normalize(here.text) != normalize(message.text):
+                return None
+            j += 1
+        elif here is not None and here.role == "assistant" and normalize(message.text).startswith(
+            normalize(here.text)
+        ):
+            j += 1
+    return j
+
+
+def _joined(items: Sequence[Item]) -> str:
+    return "\n\n".join(item.text for item in items)
+
+
+def history_payload(items: Sequence[Item], followup_prefix: str, max_messages: int = MAX_HISTORY_MESSAGES,
+                    max_bytes: int = MAX_HISTORY_BYTES) -> tuple[dict[str, str], ...]:
+    """``start.history`` for ``items``: screens become user messages behind
+    ``followup_prefix`` (as the server stores a ``followup``); the newest
+    messages that fit ``max_messages`` and ``max_bytes`` of JSON are kept."""
+    history = [
+        {"role": "user" if item.role == "screen" else item.role,
+         "content": followup_prefix + item.text if item.role == "screen" else item.text}
+        for item in items
+    ]
+    history = history[-max_messages:] if max_messages > 0 else []
+    size = sum(len(orjson.dumps(m)) + 1 for m in history)
+    while history and size > max_bytes:
+        size -= len(orjson.dumps(history.pop(0))) + 1
+    return tuple(history)
+
+
+def _start(setup: SessionSetup, items: tuple[Item, ...], reason: str, followup_prefix: str) -> Plan:
+    """A ``start`` re-sending everything: the trailing user run is the
+    utterance; trailing screens after it are answered by a ``followup``."""
+    end = len(items)
+    while end and items[end - 1].role == "screen":
+        end -= 1
+    tail_screens = items[end:]
+    start = end
+    while start and items[start - 1].role == "user" and not tail_screens:
+        start -= 1
+    history_items, users = items[:start], items[start:end]
+    sent = frozenset(item.call_id for item in items if item.role == "screen")
+    view = ServerView(setup, tuple(i for i in items if i.role != "screen"), sent)
+    return Plan(view, reason, history_payload(history_items, followup_prefix),
+                utterance=_joined(users) if users else None,
+                analysis_text=_joined(tail_screens) if tail_screens else None)
+
+
+def plan_turn(view: ServerView | None, conversation: Conversation, setup: SessionSetup,
+              followup_prefix: str, answer_screens: bool = True) -> Plan:
+    """What to send for ``conversation`` given what the server holds (``view``;
+    ``None`` when nothing is known: first turn, session lost).
+
+    ``setup`` carries the session-level values (``conversation.chat_prompt``
+    is expected in it). ``followup_prefix`` is the server's
+    ``FOLLOWUP_PREFIX``, used when screens are sent again as history.
+    ``answer_screens`` false (a tool-only server, which refuses ``followup``)
+    leaves screen items out entirely.
+    """
+    items = conversation.items
+    if not answer_screens:
+        items = tuple(item for item in items if item.role != "screen")
+    if view is None:
+        return _start(setup, items, "first turn", followup_prefix)
+    if setup != view.setup:
+        return _start(setup, items, "setup changed", followup_prefix)
+    said = [item for item in items if item.role != "screen"]
+    j = _align(view.messages, said)
+    if j is None:
+        return _start(setup, items, "context edited", followup_prefix)
+    rest = said[j:]
+    new_screens = [item for item in items if item.role == "screen" and item.call_id not in view.screens_sent]
+    if rest and all(item.role == "user" for item in rest) and not new_screens:
+        return Plan(dataclasses.replace(view, messages=(*view.messages, *rest)), "new user turn",
+                    utterance=_joined(rest))
+    if not rest and new_screens:
+        sent = view.screens_sent | {item.call_id for item in new_screens}
+        return Plan(dataclasses.replace(view, screens_sent=sent), "screen result",
+                    analysis_text=_joined(new_screens))
+    if rest:
+        return _start(setup, items, "context appended", followup_prefix)
+    return Plan(view, "nothing new to answer")
+
+
+__all__ = [
+    "MAX_HISTORY_BYTES",
+    "MAX_HISTORY_MESSAGES",
+    "Plan",
+    "ServerView",
+    "SessionSetup",
+    "history_payload",
+    "normalize",
+    "plan_turn",
+]
