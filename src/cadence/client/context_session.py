@@ -48,6 +48,8 @@ class ContextSession:
         self._view: ServerView | None = None
         self._sent: tuple[ServerView, Turn] | None = None
         self.last_plan: Plan | None = None
+        #: The last turn sent (its ``peek()`` gives the client's timings once it ended).
+        self.last_turn: Turn | None = None
         #: Turn-starting frames sent, by type (``start``, ``message``, ``followup``).
         self.sent: collections.Counter[str] = collections.Counter()
         #: Whether the server is tool-only (learnt from its ``mode_unsupported``):
@@ -119,6 +121,7 @@ class ContextSession:
             return None
         if turn is not None:
             self._sent = (plan.view, turn)
+            self.last_turn = turn
         return turn
 
     async def _followup(self, analysis_text: str) -> Turn:

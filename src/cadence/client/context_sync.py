@@ -15,11 +15,13 @@ received, on the session) and returns a :class:`Plan`:
   changed, context edited, trimmed or appended to by the application): a
   ``start`` that sends the system prompt and history again.
 
-Assistant messages are compared leniently: the server keeps the text it
-*sent* (all of it, or up to the cancel of an interrupted reply), a voice
-pipeline keeps the text that was *spoken*, which may be shorter or missing.
-A context reply that is a prefix of the sent one (whitespace aside), or
-absent, still matches; any other difference is an edit and re-sends history.
+User messages are compared exactly; assistant messages leniently: the
+server keeps the text it *sent* (all of it, or up to the cancel of an
+interrupted reply), a voice pipeline keeps the text that was *spoken*,
+which may be shorter, missing, or recorded after the user message that
+interrupted it. A context reply that is a prefix of a sent one (whitespace
+aside) still matches; any other difference is an edit and re-sends history
+(see :func:`new_user_messages`).
 
 Pure: no I/O, no clock.
 """
@@ -106,21 +108,31 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-def _align(held: Sequence[Item], context: Sequence[Item]) -> int | None:
-    """How many leading context items the held messages account for, or
-    ``None`` when the context contradicts them (see the module docstring)."""
-    j = 0
-    for message in held:
-        here = context[j] if j < len(context) else None
-        if message.role == "user":
-            if here is None or here.role != "user" or normalize(here.text) != normalize(message.text):
+def new_user_messages(held: Sequence[Item], said: Sequence[Item]) -> list[Item] | None:
+    """The context's user messages the server does not hold yet, or ``None``
+    when the context contradicts what it holds.
+
+    User messages must match in order, exactly (whitespace aside): they are
+    the conversation's source of truth. Each context reply must be a prefix
+    of a held reply, in order; held replies may be missing from the context
+    (nothing of them was spoken). Where replies stand between user messages
+    is not compared: Pipecat's assistant aggregator records an interrupted
+    reply when the interruption reaches it, which can be after the user
+    message that interrupted it.
+    """
+    held_users = [normalize(m.text) for m in held if m.role == "user"]
+    said_users = [m for m in said if m.role == "user"]
+    if len(said_users) < len(held_users) or any(
+        normalize(m.text) != text for m, text in zip(said_users, held_users, strict=False)
+    ):
+        return None
+    replies = iter([normalize(m.text) for m in held if m.role == "assistant"])
+    for item in said:
+        if item.role == "assistant":
+            spoken = normalize(item.text)
+            if not any(reply.startswith(spoken) for reply in replies):
                 return None
-            j += 1
-        elif here is not None and here.role == "assistant" and normalize(message.text).startswith(
-            normalize(here.text)
-        ):
-            j += 1
-    return j
+    return said_users[len(held_users):]
 
 
 def _joined(items: Sequence[Item]) -> str:
@@ -181,20 +193,19 @@ def plan_turn(view: ServerView | None, conversation: Conversation, setup: Sessio
     if setup != view.setup:
         return _start(setup, items, "setup changed", followup_prefix)
     said = [item for item in items if item.role != "screen"]
-    j = _align(view.messages, said)
-    if j is None:
+    rest = new_user_messages(view.messages, said)
+    if rest is None:
         return _start(setup, items, "context edited", followup_prefix)
-    rest = said[j:]
     new_screens = [item for item in items if item.role == "screen" and item.call_id not in view.screens_sent]
-    if rest and all(item.role == "user" for item in rest) and not new_screens:
+    if rest and not new_screens:
         return Plan(dataclasses.replace(view, messages=(*view.messages, *rest)), "new user turn",
                     utterance=_joined(rest))
-    if not rest and new_screens:
+    if new_screens and not rest:
         sent = view.screens_sent | {item.call_id for item in new_screens}
         return Plan(dataclasses.replace(view, screens_sent=sent), "screen result",
                     analysis_text=_joined(new_screens))
     if rest:
-        return _start(setup, items, "context appended", followup_prefix)
+        return _start(setup, items, "user spoke during a screenshot", followup_prefix)
     return Plan(view, "nothing new to answer")
 
 
@@ -205,6 +216,7 @@ __all__ = [
     "ServerView",
     "SessionSetup",
     "history_payload",
+    "new_user_messages",
     "normalize",
     "plan_turn",
 ]

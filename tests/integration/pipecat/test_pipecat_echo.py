@@ -10,17 +10,19 @@ import asyncio
 import time
 from typing import Any
 
+import pytest
 from harness import API_KEY, chat_running, make_settings, running_server
 from pipecat.frames.frames import (
     InterruptionFrame,
     LLMFullResponseEndFrame,
     LLMFullResponseStartFrame,
     LLMTextFrame,
+    LLMUpdateSettingsFrame,
 )
 from pipecat_harness import Bot, running_bot
 from scale import UNIT
 
-from cadence.client.pipecat import CadenceLLMService
+from cadence.client.pipecat import CadenceLLMService, CadenceLLMSettings
 from cadence.server.app import CadenceServer
 
 PROMPT = "You are a helpful voice assistant."
@@ -152,3 +154,29 @@ async def test_a_context_edited_by_the_app_is_sent_again_with_start() -> None:
             await bot.reply("fourth")
             assert llm.session.sent == {"start": 3, "message": 1}
             assert server_history(server, llm.client.session_id) == context_history(bot)
+
+
+async def test_settings_frames_change_the_persona_and_sampling_at_the_next_turn() -> None:
+    async with running_server(make_settings(echo={"tokens_per_second": 0, "reply_tokens": 3})) as server:
+        llm = service(server, personality="wholesome", gender="female", sampling={"temperature": 0.5})
+        async with running_bot(llm, system_prompt="You are {personality}, speaking as a {gender}.") as bot:
+            await bot.reply("hi")
+            session = server.store.get(llm.client.session_id, asyncio.get_running_loop().time())
+            assert session is not None
+            assert session.persona.system_prompt == "You are wholesome, speaking as a female."
+            assert session.sampling.temperature == 0.5
+            await bot.worker.queue_frame(LLMUpdateSettingsFrame(
+                delta=CadenceLLMSettings(personality="calm", top_k=20, max_tokens=2)))
+            assert await bot.reply("and now") == "and now"
+            session = server.store.get(llm.client.session_id, asyncio.get_running_loop().time())
+            assert session is not None
+            assert session.persona.system_prompt == "You are calm, speaking as a female."
+            assert (session.sampling.temperature, session.sampling.top_k, session.sampling.max_tokens) == \
+                (0.5, 20, 2)
+            assert llm.session.sent == {"start": 2}
+            assert server_history(server, llm.client.session_id) == context_history(bot)
+
+
+def test_unknown_sampling_keys_are_refused_at_construction() -> None:
+    with pytest.raises(ValueError, match="unknown sampling keys \\['temprature'\\]"):
+        CadenceLLMService("ws://127.0.0.1:1/ws", API_KEY, sampling={"temprature": 0.2})

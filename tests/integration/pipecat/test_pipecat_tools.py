@@ -5,7 +5,6 @@ utterance mentions the screen, the echo engine for replies)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from harness import API_KEY
 from pipecat.services.llm_service import FunctionCallParams
@@ -32,16 +31,22 @@ def record_toolcalls(llm: CadenceLLMService) -> list[ToolcallFrame]:
     return seen
 
 
+def register_screenshot(llm: CadenceLLMService, description: str) -> list[FunctionCallParams]:
+    """A ``take_screenshot`` handler that answers ``description``; returns its calls."""
+    calls: list[FunctionCallParams] = []
+
+    async def take_screenshot(params: FunctionCallParams) -> None:
+        calls.append(params)
+        await params.result_callback(description)
+
+    llm.register_function("take_screenshot", take_screenshot)
+    return calls
+
+
 async def test_a_yes_calls_the_registered_function_and_its_result_is_answered_by_a_followup() -> None:
     async with tool_server("both", ScriptedTool(), tokens_per_second=200) as server:
         llm = service(server)
-        calls: list[FunctionCallParams] = []
-
-        async def take_screenshot(params: FunctionCallParams) -> None:
-            calls.append(params)
-            await params.result_callback("a cat photo on a dating profile")
-
-        llm.register_function("take_screenshot", take_screenshot)
+        calls = register_screenshot(llm, "a cat photo on a dating profile")
         decisions = record_toolcalls(llm)
         async with running_bot(llm) as bot:
             first = await bot.reply("what do you think of my screen")
@@ -80,13 +85,7 @@ async def test_without_a_handler_the_decision_is_an_event_and_the_reply_goes_on(
 async def test_tool_mode_gives_decisions_and_empty_replies() -> None:
     async with tool_server("tool", ScriptedTool(), tokens_per_second=0) as server:
         llm = service(server)
-        calls: list[Any] = []
-
-        async def take_screenshot(params: FunctionCallParams) -> None:
-            calls.append(params)
-            await params.result_callback("a spreadsheet")
-
-        llm.register_function("take_screenshot", take_screenshot)
+        calls = register_screenshot(llm, "a spreadsheet")
         decisions = record_toolcalls(llm)
         async with running_bot(llm) as bot:
             assert await bot.reply("check my screen") == ""

@@ -102,6 +102,18 @@ def test_a_spoken_prefix_or_a_missing_reply_still_matches_what_the_server_sent()
     assert plan.history is None and plan.utterance == "c"
 
 
+def test_an_interrupted_reply_recorded_after_the_user_message_that_interrupted_it_still_matches() -> None:
+    # Pipecat's user aggregator can add the new user message before the
+    # assistant aggregator records the interrupted reply.
+    view = held(("user", "a"), ("assistant", "once upon a time"))
+    racing = conversation(user("a"), user("stop"), assistant("once upon"))
+    plan = plan_turn(view, racing, SETUP, PREFIX)
+    assert plan.history is None and plan.utterance == "stop"
+    later = conversation(user("a"), user("stop"), assistant("once upon"), assistant("ok"), user("next"))
+    plan = plan_turn(plan.view.with_reply("ok"), later, SETUP, PREFIX)
+    assert plan.history is None and plan.utterance == "next"
+
+
 def test_an_edited_trimmed_or_rewritten_context_is_sent_again() -> None:
     view = held(("user", "a"), ("assistant", "b"), ("user", "c"), ("assistant", "d"))
     for changed in (conversation(user("c"), assistant("d"), user("e")),            # trimmed
@@ -115,7 +127,7 @@ def test_an_assistant_message_appended_by_the_app_is_sent_again() -> None:
     view = held(("user", "a"), ("assistant", "b"))
     plan = plan_turn(view, conversation(user("a"), assistant("b"), assistant("by the way"), user("c")),
                      SETUP, PREFIX)
-    assert plan.reason == "context appended" and plan.history is not None
+    assert plan.reason == "context edited" and plan.history is not None
     assert plan.history[-1] == {"role": "assistant", "content": "by the way"}
 
 
