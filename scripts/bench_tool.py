@@ -12,7 +12,14 @@ Measures, in one run:
 - the serving path (:class:`cadence.tools.ToolClassifier`): one session at a
   time, then 8 concurrent sessions (micro-batched);
 - accuracy, precision, recall and F1 on the project's held-out split and on
-  the hand-written unseen file.
+  the hand-written unseen file, and step metrics on dialogues (held-out
+  dialogues, whole unseen domains, the hand-written unseen dialogues),
+  played with the model's own earlier decisions, beside always-"no".
+
+Requests are dialogue steps with their real history (every earlier turn of
+the dialogue, fitted to the budget), as a session on the server sends them.
+``--no-looks`` leaves the looked-at markers out (what the server sent
+before it fed its earlier decisions: use it for the old model).
 The machine is shared and noisy: the load average is reported with the numbers.
 """
 
@@ -31,21 +38,28 @@ from pathlib import Path
 
 from cadence.tools import ToolClassifier, ToolConfig
 from cadence.tools.dataset import default_dataset_path, load_examples, split
+from cadence.tools.dialogue_eval import always_no, run_dialogues, step_metrics
+from cadence.tools.dialogues import (
+    Dialogue,
+    all_steps,
+    default_dialogues_path,
+    load_dialogues,
+    split_dialogues,
+)
 from cadence.tools.metrics import BinaryMetrics, percentile
 from cadence.tools.runtime import HFToolModel, load_tool_model
 from cadence.tools.training import evaluate
 from cadence.tools.types import ToolInput
 
 UNSEEN = Path("tests/data/tool_unseen.jsonl")
+UNSEEN_DIALOGUES = Path("tests/data/tool_dialogues_unseen.jsonl")
 
 
-def _inputs(count: int, seed: int) -> list[ToolInput]:
-    examples = load_examples(default_dataset_path())
+def _inputs(count: int, seed: int, looks: bool = True) -> list[ToolInput]:
+    steps = all_steps(load_dialogues(default_dialogues_path()))
     rng = random.Random(seed)
-    texts = [e.text for e in examples]
-    picked = [rng.choice(examples) for _ in range(count)]
-    # Sessions usually carry history: give every request 0-3 earlier turns.
-    return [ToolInput(tuple(rng.choice(texts) for _ in range(rng.randint(0, 3))), e.text) for e in picked]
+    picked = [rng.choice(steps) for _ in range(count)]
+    return [ToolInput(e.history, e.text, e.looked if looks else ()) for e in picked]
 
 
 def _time_calls(model: HFToolModel, batches: list[list[ToolInput]]) -> tuple[list[float], list[float]]:
@@ -60,21 +74,21 @@ def _time_calls(model: HFToolModel, batches: list[list[ToolInput]]) -> tuple[lis
     return wall, cpu
 
 
-def _requests(iterations: int) -> tuple[list[ToolInput], list[list[ToolInput]]]:
+def _requests(iterations: int, looks: bool) -> tuple[list[ToolInput], list[list[ToolInput]]]:
     """The same ``iterations`` single requests and groups of 8 for every row."""
-    items = _inputs(iterations * 9, seed=1)
+    items = _inputs(iterations * 9, seed=1, looks=looks)
     singles = items[:iterations]
     groups = [items[iterations + k * 8 : iterations + (k + 1) * 8] for k in range(iterations)]
     return singles, groups
 
 
-def bench_forward(model: HFToolModel, iterations: int) -> dict[int, tuple[list[float], list[float]]]:
+def bench_forward(model: HFToolModel, iterations: int, looks: bool) -> dict[int, tuple[list[float], list[float]]]:
     """Wall and CPU milliseconds per ``score`` call at batch sizes 1 and 8.
 
     Calls alternate between the two sizes so that both see the same machine
     state (this VM is shared and its load changes by the second).
     """
-    singles, groups = _requests(iterations)
+    singles, groups = _requests(iterations, looks)
     _time_calls(model, [[i] for i in _inputs(10, seed=3)])  # warm-up
     results: dict[int, tuple[list[float], list[float]]] = {1: ([], []), 8: ([], [])}
     for single, group in zip(singles, groups, strict=True):
@@ -85,17 +99,19 @@ def bench_forward(model: HFToolModel, iterations: int) -> dict[int, tuple[list[f
     return results
 
 
-async def bench_serving(config: ToolConfig, rounds: int) -> dict[str, object]:
+async def bench_serving(config: ToolConfig, rounds: int, looks: bool) -> dict[str, object]:
     """Per-request latency through the classifier: 1 session, then 8 concurrent."""
     classifier = ToolClassifier(config)
     await classifier.start()
-    singles, groups = _requests(rounds)
+    singles, groups = _requests(rounds, looks)
     try:
-        single = [(await classifier.classify(i.user_turns, i.utterance)).latency_ms for i in singles]
+        single = [(await classifier.classify(i.user_turns, i.utterance, i.looked)).latency_ms
+                  for i in singles]
         before = classifier.stats().forward_passes
         concurrent: list[float] = []
         for group in groups[: rounds // 2]:
-            decisions = await asyncio.gather(*(classifier.classify(i.user_turns, i.utterance) for i in group))
+            decisions = await asyncio.gather(*(classifier.classify(i.user_turns, i.utterance, i.looked)
+                                               for i in group))
             concurrent.extend(d.latency_ms for d in decisions)
         passes = classifier.stats().forward_passes - before
     finally:
@@ -132,13 +148,32 @@ def _machine() -> str:
     )
 
 
+def dialogue_quality(model: HFToolModel, threshold: float, looks: bool) -> list[tuple[str, BinaryMetrics]]:
+    """Step metrics of the held-out dialogue sets (own decisions fed back), with always-no."""
+    splits = split_dialogues(load_dialogues(default_dialogues_path()))
+    sets: list[tuple[str, list[Dialogue]]] = [("held-out dialogues", splits["heldout"]),
+                                              ("unseen-domain dialogues", splits["unseen_domain"])]
+    if UNSEEN_DIALOGUES.exists():
+        sets.append(("hand-written unseen dialogues", load_dialogues(UNSEEN_DIALOGUES)))
+
+    def scorer(items: list[ToolInput]) -> list[float]:
+        return model.score([ToolInput(i.user_turns, i.utterance, i.looked if looks else ()) for i in items])
+
+    rows: list[tuple[str, BinaryMetrics]] = []
+    for name, dialogues in sets:
+        rows.append((f"{name}, steps", step_metrics(run_dialogues(dialogues, scorer, threshold))))
+        rows.append((f"{name}, always no", always_no(dialogues)))
+    return rows
+
+
 def report(args: argparse.Namespace) -> str:
     """Run every measurement and return the markdown report."""
     load_before = os.getloadavg()[0]
     config = ToolConfig(model=str(args.model), device="cpu")
     model = load_tool_model(config)
-    forward = bench_forward(model, args.iterations)
-    serving = asyncio.run(bench_serving(config, args.iterations))
+    looks = not args.no_looks
+    forward = bench_forward(model, args.iterations, looks)
+    serving = asyncio.run(bench_serving(config, args.iterations, looks))
     _, heldout = split(load_examples(default_dataset_path()))
     quality = [("project held-out split", evaluate(model, heldout, config.threshold))]
     if UNSEEN.exists():
@@ -148,13 +183,15 @@ def report(args: argparse.Namespace) -> str:
                 evaluate(model, load_examples(UNSEEN), config.threshold),
             )
         )
+    quality.extend(dialogue_quality(model, config.threshold, looks))
     single, concurrent = serving["single"], serving["concurrent"]
     assert isinstance(single, list) and isinstance(concurrent, list)
     lines = [
         f"Command: `{' '.join(shlex.quote(a) for a in [sys.executable, *sys.argv])}`",
         f"Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
         f"Machine: {_machine()}",
-        f"Model: `{args.model}`, threshold {config.threshold}, batching {serving['limits']}",
+        f"Model: `{args.model}`, threshold {config.threshold}, batching {serving['limits']}, "
+        f"looked-at markers {'on' if looks else 'off'}",
         f"Load average (1 min) before/after: {load_before:.1f} / {os.getloadavg()[0]:.1f}",
         "",
         "| measurement | p50 ms | p95 ms | min ms | p50 ms per utterance | samples |",
@@ -181,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=Path("models/screenshot-intent-minilm"))
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--write", type=Path, help="markdown file to update")
+    parser.add_argument("--no-looks", action="store_true",
+                        help="leave out the looked-at markers (the old server's input)")
     args = parser.parse_args(argv)
     text = report(args)
     print(text)

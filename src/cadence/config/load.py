@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from cadence.config.env import EnvReader
 from cadence.config.settings import (
+    DEFAULT_TOOL_HISTORY_TOKENS,
     ChatSettings,
     DeployMode,
     EchoSettings,
@@ -100,7 +101,7 @@ def _tool(env: EnvReader) -> ToolSettings:
         model=env.text("TOOL_MODEL", ""),
         threshold=env.number("TOOL_DECISION_THRESHOLD", 0.66, 0.0, 1.0),
         max_length=env.integer("TOOL_MAX_LENGTH", 256, 16),
-        history_tokens=env.integer("TOOL_HISTORY_TOKENS", 128, 0),
+        history_tokens=env.integer("TOOL_HISTORY_TOKENS", DEFAULT_TOOL_HISTORY_TOKENS, 0),
         timeout_s=env.number("TOOL_TIMEOUT_S", 3.0, 0.01),
         max_batch_size=batch or None,
         max_delay_ms=None if delay < 0 else delay,

@@ -7,6 +7,10 @@ from typing import Literal
 
 from cadence.engines.base import SamplingParams
 
+#: Tokens of earlier user turns the tool classifier reads; the default model
+#: is trained with this budget (cadence.tools.config.DEFAULT_HISTORY_TOKENS).
+DEFAULT_TOOL_HISTORY_TOKENS = 64
+
 EngineName = Literal["hf", "vllm", "trt", "echo"]
 DeployMode = Literal["chat", "tool", "both"]
 
@@ -93,7 +97,7 @@ class ToolSettings:
     model: str = ""
     threshold: float = 0.66
     max_length: int = 256
-    history_tokens: int = 128
+    history_tokens: int = DEFAULT_TOOL_HISTORY_TOKENS
     timeout_s: float = 3.0
     max_batch_size: int | None = None
     max_delay_ms: float | None = None
@@ -126,6 +130,7 @@ class Settings:
 
 
 __all__ = [
+    "DEFAULT_TOOL_HISTORY_TOKENS",
     "ChatSettings",
     "DeployMode",
     "EchoSettings",

@@ -50,8 +50,10 @@ class ToolVerdict(Protocol):
 class ToolRouter(Protocol):
     """The tool classifier as the turn runner sees it."""
 
-    async def classify(self, user_turns: Sequence[str], utterance: str) -> ToolVerdict:
-        """Decide; never raises for a timeout (falls back to "no")."""
+    async def classify(self, user_turns: Sequence[str], utterance: str,
+                       looked: Sequence[bool] = ()) -> ToolVerdict:
+        """Decide; ``looked`` flags the earlier turns the assistant looked at
+        the screen for. Never raises for a timeout (falls back to "no")."""
         ...
 
 
@@ -147,7 +149,7 @@ class TurnRunner:
 
     async def _decide(self, spec: TurnSpec, *, release: bool = True) -> ToolVerdict:
         assert self._tool is not None and spec.tool_utterance is not None
-        verdict = await self._tool.classify(spec.tool_history, spec.tool_utterance)
+        verdict = await self._tool.classify(spec.tool_history, spec.tool_utterance, spec.tool_looked)
         if release:
             self._report_toolcall(spec, verdict)
         return verdict

@@ -54,4 +54,43 @@ def trim_history(
     return drop_oldest_exchanges(entries, max_tokens * retention_pct // 100)
 
 
-__all__ = ["drop_oldest_exchanges", "exchange_starts", "trim_history"]
+def carry_looks(old: Sequence[HistoryEntry], new: Sequence[HistoryEntry]) -> None:
+    """Copy ``looked`` from ``old`` user messages onto the same messages in
+    ``new`` (matched by content, in order), so a ``start`` that re-sends the
+    conversation keeps the tool's memory of when it looked. Mutates ``new``."""
+    olds = [entry for entry in old if entry.role == "user" and entry.looked]
+    i = 0
+    for entry in new:
+        if i == len(olds):
+            return
+        if entry.role == "user" and entry.content == olds[i].content:
+            entry.looked = True
+            i += 1
+
+
+def tool_turns(entries: Sequence[HistoryEntry], screen_prefix: str,
+               limit: int) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """The last ``limit`` user turns for the tool classifier, oldest first,
+    and whether the assistant looked at the screen for each.
+
+    A screen description (a user message starting with ``screen_prefix``: a
+    ``followup``, or one re-sent in ``start.history``) is not a user turn:
+    it marks the turn before it as looked at.
+    """
+    turns: list[str] = []
+    looks: list[bool] = []
+    for entry in entries:
+        if entry.role != "user":
+            continue
+        if screen_prefix and entry.content.startswith(screen_prefix):
+            if looks:
+                looks[-1] = True
+            continue
+        turns.append(entry.content)
+        looks.append(entry.looked)
+    if limit <= 0:
+        return (), ()
+    return tuple(turns[-limit:]), tuple(looks[-limit:])
+
+
+__all__ = ["carry_looks", "drop_oldest_exchanges", "exchange_starts", "tool_turns", "trim_history"]

@@ -19,11 +19,16 @@ class SessionOwner(Protocol):
 
 @dataclasses.dataclass(slots=True)
 class HistoryEntry:
-    """One stored message with its token count, counted once when added."""
+    """One stored message with its token count, counted once when added.
+
+    ``looked``: for a user message, the assistant looked at the screen for
+    it (the tool said yes, or it is a ``followup``'s screen description).
+    """
 
     role: Role
     content: str
     tokens: int
+    looked: bool = False
 
 
 class Persona(NamedTuple):

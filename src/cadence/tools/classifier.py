@@ -93,11 +93,13 @@ class ToolClassifier:
             raise ToolModelLoadError(f"cannot start the tool classifier: {exc}") from exc
         logger.info("tool classifier ready: %s, %s", self.config.model, self.limits)
 
-    async def classify(self, user_turns: Sequence[str], utterance: str) -> ToolDecision:
+    async def classify(self, user_turns: Sequence[str], utterance: str,
+                       looked: Sequence[bool] = ()) -> ToolDecision:
         """Decide whether the client should take a screenshot for this turn.
 
         ``user_turns`` are the session's earlier user messages, oldest first;
-        they are fitted to the model with ``utterance`` (see
+        ``looked`` flags those the assistant looked at the screen for (same
+        order). They are fitted to the model with ``utterance`` (see
         :mod:`cadence.tools.fitting`). Never raises for a slow or failing
         model: those answer ``"no"``. Safe to cancel: the request is abandoned
         and the batcher goes on serving the others.
@@ -106,7 +108,7 @@ class ToolClassifier:
             ToolClosedError: called before :meth:`start` or after :meth:`aclose`.
         """
         started = time.perf_counter()
-        item = ToolInput(tuple(user_turns), utterance)
+        item = ToolInput(tuple(user_turns), utterance, tuple(looked))
         self._count(requests=1)
         try:
             async with asyncio.timeout(self.config.timeout_s):

@@ -1,10 +1,13 @@
 """``python -m cadence tool train|eval``: train the default model, measure a model.
 
-``train`` fine-tunes the base encoder on the project dataset (progress on
+``train`` fine-tunes the base encoder on the project datasets (progress on
 stderr, report on stdout). ``eval`` runs a model through the serving path
 (:class:`~cadence.tools.ToolClassifier`, one request at a time) over a
 labelled JSON-lines file and prints accuracy, precision, recall, F1 and
-p50/p95 latency; ``--json`` prints one JSON object instead.
+p50/p95 latency; ``--json`` prints one JSON object instead. A file of
+dialogues (lines with ``steps``) is played step by step in order, each step
+with the classifier's own earlier decisions, as the server does; the report
+adds the always-"no" baseline.
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ from cadence.tools.dataset import (
     split,
 )
 from cadence.tools.default_model import BASE_MODEL_DIR, DEFAULT_MODEL_DIR, train_to
+from cadence.tools.dialogue_report import eval_dialogues, is_dialogue_file, print_dialogue_report
+from cadence.tools.dialogues import Dialogue, default_dialogues_path, load_dialogues, split_dialogues
 from cadence.tools.metrics import binary_metrics, percentile
 from cadence.tools.training import TrainRecipe
-from cadence.tools.types import ToolError
+from cadence.tools.types import ToolDecision, ToolError
 
 _DEFAULTS = TrainRecipe()
 
@@ -49,8 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--json", action="store_true", help="print the report as JSON")
     ev = sub.add_parser("eval", help="measure a tool model on labelled utterances")
     source = ev.add_mutually_exclusive_group(required=True)
-    source.add_argument("--data", type=Path, help="JSON lines of {text, label[, history]}")
-    source.add_argument("--split", choices=["heldout", "train", "all"], help="project dataset")
+    source.add_argument("--data", type=Path,
+                        help="JSON lines of {text, label[, history]} or of dialogues {id, steps}")
+    source.add_argument("--split", choices=["heldout", "train", "all"], help="project utterances")
+    source.add_argument("--dialogues", choices=["heldout", "unseen_domain", "train", "all"],
+                        help="project dialogues (unseen_domain: whole domains never trained on)")
     ev.add_argument("--model", default=None, help="folder or id (default TOOL_MODEL or models/)")
     ev.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     ev.add_argument("--device", default="auto")
@@ -91,6 +99,16 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dialogues(args: argparse.Namespace) -> list[Dialogue] | None:
+    """The dialogues to play, or ``None`` when the input is utterances."""
+    if args.dialogues is not None:
+        everything = load_dialogues(default_dialogues_path())
+        return everything if args.dialogues == "all" else split_dialogues(everything)[args.dialogues]
+    if args.data is not None and is_dialogue_file(args.data):
+        return load_dialogues(args.data)
+    return None
+
+
 def _examples(args: argparse.Namespace) -> list[Example]:
     if args.data is not None:
         return load_examples(args.data)
@@ -99,11 +117,21 @@ def _examples(args: argparse.Namespace) -> list[Example]:
     return {"train": train_set, "heldout": heldout}.get(args.split, examples)
 
 
+async def _decide(classifier: ToolClassifier, example: Example) -> ToolDecision:
+    """Classify ``example`` as a session would: its history turns first, in
+    order, their decisions becoming the looked-at markers of the last one."""
+    looked: list[bool] = []
+    for i, turn in enumerate(example.history):
+        earlier = await classifier.classify(example.history[:i], turn, looked)
+        looked.append(earlier.status == "yes")
+    return await classifier.classify(example.history, example.text, looked)
+
+
 async def _run_eval(config: ToolConfig, examples: Sequence[Example]) -> dict[str, object]:
     classifier = ToolClassifier(config)
     await classifier.start()
     try:
-        decisions = [await classifier.classify(e.history, e.text) for e in examples]
+        decisions = [await _decide(classifier, e) for e in examples]
     finally:
         await classifier.aclose()
     latencies = [d.latency_ms for d in decisions]
@@ -129,6 +157,10 @@ async def _run_eval(config: ToolConfig, examples: Sequence[Example]) -> dict[str
 def _eval(args: argparse.Namespace) -> int:
     model = args.model or os.environ.get("TOOL_MODEL") or str(Path("models") / DEFAULT_MODEL_DIR)
     config = ToolConfig(model=model, threshold=args.threshold, device=args.device)
+    dialogues = _dialogues(args)
+    if dialogues is not None:
+        return print_dialogue_report(asyncio.run(eval_dialogues(config, dialogues)), args.json,
+                                     args.show_errors)
     report = asyncio.run(_run_eval(config, _examples(args)))
     errors = report.pop("errors")
     if args.json:

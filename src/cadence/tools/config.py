@@ -15,7 +15,7 @@ from cadence.tools.types import BatchLimits, ToolConfigError
 
 DEFAULT_THRESHOLD = 0.66
 DEFAULT_MAX_LENGTH = 256
-DEFAULT_HISTORY_TOKENS = 128
+DEFAULT_HISTORY_TOKENS = 64
 DEFAULT_TIMEOUT_S = 3.0
 DEFAULT_TOOL_NAME = "take_screenshot"
 _DEVICES = ("auto", "cpu", "cuda", "mps")

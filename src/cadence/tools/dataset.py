@@ -2,7 +2,9 @@
 
 A line is ``{"text": str, "label": 0|1}`` with optional ``"history"`` (earlier
 user turns, oldest first) and ``"group"`` (template family; lines of one
-group always land in the same split). Unknown keys are ignored.
+group always land in the same split). Unknown keys are ignored. ``looked``
+(per earlier turn: the assistant looked at the screen) is set for the steps
+of dialogues (:mod:`cadence.tools.dialogues`), not read from these lines.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Example:
     label: int
     history: tuple[str, ...] = ()
     group: str = ""
+    looked: tuple[bool, ...] = ()
 
 
 def default_dataset_path() -> Path:

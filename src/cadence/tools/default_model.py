@@ -6,7 +6,8 @@ Layout under ``models_dir``::
     screenshot-intent-minilm/  the trained classifier + metrics.json
 
 The cache is valid while ``metrics.json`` holds the fingerprint of the
-current dataset, recipe and base model; otherwise it is retrained. Writes are
+current datasets (utterances and dialogues), recipe and base model;
+otherwise it is retrained. Writes are
 atomic (a temporary folder renamed into place) and serialised across
 processes with a lock file, so parallel setup scripts train once.
 """
@@ -25,22 +26,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from cadence.tools.dataset import default_dataset_path, label_counts, load_examples
+from cadence.tools.dialogues import default_dialogues_path, load_dialogues
 from cadence.tools.training import Progress, TrainRecipe, TrainResult, train
 
 BASE_MODEL_DIR = "all-minilm-l6-v2"
 DEFAULT_MODEL_DIR = "screenshot-intent-minilm"
 METRICS_FILE = "metrics.json"
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 
 
-def fingerprint(base_dir: Path, dataset: Path, recipe: TrainRecipe) -> str:
+def fingerprint(base_dir: Path, dataset: Path, recipe: TrainRecipe, dialogues: Path | None = None) -> str:
     """Hash of what determines the trained model: dataset bytes, recipe, base model.
 
     Raises:
-        OSError: the dataset or the base model's files cannot be read.
+        OSError: the datasets or the base model's files cannot be read.
     """
     digest = hashlib.sha256()
     digest.update(dataset.read_bytes())
+    digest.update((dialogues or default_dialogues_path()).read_bytes())
     digest.update(json.dumps([RECIPE_VERSION, _recipe_dict(recipe)], sort_keys=True).encode())
     digest.update((base_dir / "config.json").read_bytes())
     for weights in sorted(base_dir.glob("*.safetensors")):
@@ -87,20 +90,25 @@ def train_to(
     out_dir: Path,
     recipe: TrainRecipe,
     progress: Progress = print,
+    dialogues: Path | None = None,
 ) -> TrainResult:
     """Train into a temporary folder, write ``metrics.json``, rename to ``out_dir``.
 
+    ``dialogues`` defaults to the packaged dialogue file.
+
     Raises:
-        DatasetError: the dataset is invalid.
+        DatasetError: a dataset is invalid.
         OSError: the base model cannot be read or the output cannot be written.
         ValueError: a split is empty.
     """
     examples = load_examples(dataset)
-    stamp = fingerprint(base_dir, dataset, recipe)  # of the data actually trained on
+    dialogue_path = dialogues or default_dialogues_path()
+    conversations = load_dialogues(dialogue_path)
+    stamp = fingerprint(base_dir, dataset, recipe, dialogue_path)  # of the data actually trained on
     tmp = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        result = train(base_dir, examples, tmp, recipe, progress)
+        result = train(base_dir, examples, tmp, recipe, progress, conversations)
         positives, negatives = label_counts(examples)
         report = {
             "fingerprint": stamp,
@@ -118,6 +126,8 @@ def train_to(
             "threshold": recipe.threshold,
             "heldout": result.heldout.as_dict(),
             "heldout_noisy_history": result.heldout_noisy_history.as_dict(),
+            "dialogues": {"path": str(dialogue_path), "count": len(conversations),
+                          **{name: m.as_dict() for name, m in result.dialogues.items()}},
             "epoch_losses": list(result.epoch_losses),
             "train_seconds": round(result.seconds, 1),
         }
@@ -135,12 +145,14 @@ def ensure_default_tool_model(
     progress: Progress = print,
     recipe: TrainRecipe | None = None,
     dataset: Path | None = None,
+    dialogues: Path | None = None,
 ) -> Path:
     """Return the default tool model folder, training it first if needed.
 
     Idempotent and safe to call from parallel processes: the first trains
     (a few minutes on 2 CPU cores), the others wait on the lock and reuse it.
-    Retrains when the dataset, recipe or base model changed.
+    Retrains when a dataset (``dataset``, ``dialogues``: the packaged ones by
+    default), the recipe or the base model changed.
 
     Raises:
         FileNotFoundError: the base encoder is missing from
@@ -157,14 +169,14 @@ def ensure_default_tool_model(
         )
     recipe = recipe or TrainRecipe()
     data = dataset or default_dataset_path()
-    wanted = fingerprint(base, data, recipe)
+    wanted = fingerprint(base, data, recipe, dialogues)
     if cached_fingerprint(out) == wanted and (out / "config.json").is_file():
         return out
     with _locked(root / f".{DEFAULT_MODEL_DIR}.lock"):
         if cached_fingerprint(out) == wanted and (out / "config.json").is_file():
             return out
         progress(f"training the default tool model into {out}")
-        train_to(base, data, out, recipe, progress)
+        train_to(base, data, out, recipe, progress, dialogues)
     return out
 
 

@@ -15,6 +15,9 @@ Rules, in order:
    does not fit is dropped with every older one. Turns are joined with
    ``FitLayout.turn_separator``.
 3. With no turn kept, the single-sequence layout is used.
+
+A turn the assistant looked at the screen for ends with :data:`LOOK_MARKER`,
+so the model can tell a reaction to what it just saw from a new request.
 """
 
 from __future__ import annotations
@@ -23,6 +26,15 @@ import dataclasses
 from collections.abc import Callable, Sequence
 
 Encode = Callable[[str], Sequence[int]]
+
+#: Appended to an earlier turn the assistant looked at the screen for.
+LOOK_MARKER = " [looked]"
+
+
+def marked_turns(turns: Sequence[str], looked: Sequence[bool]) -> list[str]:
+    """``turns`` with :data:`LOOK_MARKER` after each one ``looked`` flags
+    (``looked`` may be shorter than ``turns``: the rest are not looked at)."""
+    return [turn + LOOK_MARKER if i < len(looked) and looked[i] else turn for i, turn in enumerate(turns)]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -121,13 +133,17 @@ def fit_input(
     encode: Encode,
     layout: FitLayout,
     budget: FitBudget,
+    looked: Sequence[bool] = (),
 ) -> FittedInput:
     """Fit earlier user ``turns`` (oldest first) and ``utterance`` into ``budget``.
 
-    The result never exceeds ``budget.max_length`` tokens as long as that is
-    larger than the layout's special tokens. Turns are encoded lazily, newest
-    first, so a long history costs only what fits.
+    ``looked`` flags the turns the assistant looked at the screen for (see
+    :func:`marked_turns`). The result never exceeds ``budget.max_length``
+    tokens as long as that is larger than the layout's special tokens. Turns
+    are encoded lazily, newest first, so a long history costs only what fits.
     """
+    if any(looked):
+        turns = marked_turns(turns, looked)
     utterance_ids = tuple(encode(utterance))
     room_single = budget.max_length - layout.single_overhead
     room_pair = budget.max_length - layout.pair_overhead
@@ -188,6 +204,7 @@ def clamp_max_length(requested: int, model_positions: int | None, tokenizer_limi
 
 
 __all__ = [
+    "LOOK_MARKER",
     "Encode",
     "FitBudget",
     "FitLayout",
@@ -195,5 +212,6 @@ __all__ = [
     "clamp_max_length",
     "fit_input",
     "keep_end",
+    "marked_turns",
     "select_turns",
 ]

@@ -190,7 +190,7 @@ class HFToolModel:
 
     def fit(self, item: ToolInput) -> FittedInput:
         """Fit one request into this model's budget (pure, see :func:`fit_input`)."""
-        return fit_input(item.user_turns, item.utterance, self._encode, self.layout, self.budget)
+        return fit_input(item.user_turns, item.utterance, self._encode, self.layout, self.budget, item.looked)
 
     def score(self, items: Sequence[ToolInput]) -> list[float]:
         """Return the positive-class probability of each item (one forward pass)."""

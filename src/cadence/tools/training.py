@@ -6,7 +6,9 @@ The result is a real ``BertForSequenceClassification`` folder (loadable with
 (:mod:`cadence.tools.fitting`), so the model sees at training time exactly
 the layout it gets in production. Half of the training utterances get 1 to 3
 earlier turns borrowed from other examples (label unchanged), because in a
-session almost every turn comes with history.
+session almost every turn comes with history. Dialogue steps (a share of
+them, drawn anew each epoch) come with their real history and the gold
+looked-at markers, as a session with a correct classifier would send them.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from typing import Any
 
 from cadence.tools.config import DEFAULT_HISTORY_TOKENS, DEFAULT_MAX_LENGTH, ToolConfig
 from cadence.tools.dataset import HELDOUT_PERCENT, Example, split
+from cadence.tools.dialogue_eval import always_no, run_dialogues, step_metrics
+from cadence.tools.dialogues import Dialogue, Step, all_steps, split_dialogues
 from cadence.tools.metrics import BinaryMetrics, binary_metrics
 from cadence.tools.runtime import HFToolModel, collate, hub_offline
+from cadence.tools.train_data import freeze_lower_layers, length_batches, sample_share, with_borrowed_history
 from cadence.tools.types import ToolInput
 
 Progress = Callable[[str], None]
@@ -33,7 +38,7 @@ LABELS: Mapping[int, str] = MappingProxyType({0: "no_tool", 1: "take_screenshot"
 class TrainRecipe:
     """Hyper-parameters; part of the cache fingerprint of the default model."""
 
-    epochs: int = 4
+    epochs: int = 3
     batch_size: int = 16
     learning_rate: float = 5e-5
     weight_decay: float = 0.01
@@ -45,11 +50,19 @@ class TrainRecipe:
     history_tokens: int = DEFAULT_HISTORY_TOKENS
     heldout_percent: int = HELDOUT_PERCENT
     threshold: float = 0.66
+    dialogue_share: float = 0.4
+    utterance_repeats: int = 2
+    frozen_layers: int = 1
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class TrainResult:
-    """What a training run produced (also written to ``metrics.json``)."""
+    """What a training run produced (also written to ``metrics.json``).
+
+    ``dialogues`` holds step metrics per dialogue split (``heldout``,
+    ``unseen_domain``), each played with the model's own earlier decisions,
+    plus the always-no baseline of each (``*_always_no``).
+    """
 
     heldout: BinaryMetrics
     heldout_noisy_history: BinaryMetrics
@@ -57,6 +70,7 @@ class TrainResult:
     heldout_examples: int
     seconds: float
     epoch_losses: tuple[float, ...]
+    dialogues: Mapping[str, BinaryMetrics] = dataclasses.field(default_factory=dict)
 
 
 def predict_scores(model: HFToolModel, examples: Sequence[Example], batch_size: int = 32) -> list[float]:
@@ -65,57 +79,22 @@ def predict_scores(model: HFToolModel, examples: Sequence[Example], batch_size: 
     scores: list[float] = []
     for start in range(0, len(examples), batch_size):
         chunk = examples[start : start + batch_size]
-        scores.extend(model.score([ToolInput(e.history, e.text) for e in chunk]))
+        scores.extend(model.score([ToolInput(e.history, e.text, e.looked) for e in chunk]))
     return scores
 
 
 def evaluate(model: HFToolModel, examples: Sequence[Example], threshold: float) -> BinaryMetrics:
-    """Return accuracy, precision, recall and F1 of ``model`` on ``examples``."""
-    scores = predict_scores(model, examples)
-    predictions = [int(s >= threshold) for s in scores]
-    return binary_metrics([e.label for e in examples], predictions)
+    """Return accuracy, precision, recall and F1 of ``model`` on ``examples``.
 
-
-def with_borrowed_history(
-    examples: Sequence[Example], pool: Sequence[Example], rate: float, rng: random.Random
-) -> list[Example]:
-    """Give a ``rate`` share of history-less examples 1-3 earlier turns from ``pool``.
-
-    The label is unchanged: the utterance decides. Half of the borrowed turns
-    come from the opposite label, so that a screenshot request in the
-    history does not make a later "thanks, got it" one (and vice versa).
+    An example's history is played first, as a session would be: its turns
+    are classified in order and the model's own decisions become the
+    looked-at markers of the final, labelled utterance.
     """
-    by_label = {label: [e.text for e in pool if e.label == label] for label in (0, 1)}
-    anything = [e.text for e in pool]
-    out: list[Example] = []
-    for example in examples:
-        if example.history or not anything or rng.random() >= rate:
-            out.append(example)
-            continue
-        turns = []
-        for _ in range(rng.randint(1, 3)):
-            source = by_label[1 - example.label] if rng.random() < 0.5 else anything
-            turns.append(rng.choice(source or anything))
-        out.append(dataclasses.replace(example, history=tuple(turns)))
-    return out
-
-
-def length_batches(
-    examples: Sequence[Example], size: int, rng: random.Random, wrapper: HFToolModel
-) -> list[list[Example]]:
-    """Shuffle, group similar lengths into batches (less padding), shuffle batches."""
-    pool = list(examples)
-    rng.shuffle(pool)
-    batches: list[list[Example]] = []
-    window = size * 8
-    for start in range(0, len(pool), window):
-        chunk = sorted(
-            pool[start : start + window],
-            key=lambda e: len(wrapper.fit(ToolInput(e.history, e.text)).input_ids),
-        )
-        batches.extend(chunk[i : i + size] for i in range(0, len(chunk), size))
-    rng.shuffle(batches)
-    return batches
+    model.eval_mode()
+    dialogues = [Dialogue(str(i), "", (*(Step(turn, 0) for turn in e.history), Step(e.text, e.label)))
+                 for i, e in enumerate(examples)]
+    results = run_dialogues(dialogues, model.score, threshold)
+    return binary_metrics([e.label for e in examples], [steps[-1].decided for steps in results])
 
 
 def load_base(base_dir: Path, recipe: TrainRecipe) -> tuple[Any, Any, HFToolModel]:
@@ -134,6 +113,7 @@ def load_base(base_dir: Path, recipe: TrainRecipe) -> tuple[Any, Any, HFToolMode
     # The vocabulary embeddings stay frozen: half the parameters, less
     # overfitting to the dataset's words, and a much cheaper optimizer step.
     model.get_input_embeddings().weight.requires_grad_(False)
+    freeze_lower_layers(model, recipe.frozen_layers)
     config = ToolConfig(
         model=str(base_dir),
         max_length=recipe.max_length,
@@ -160,7 +140,7 @@ def _epoch(
     total = 0.0
     for step, batch in enumerate(batches, start=1):
         tensors = collate(
-            [wrapper.fit(ToolInput(e.history, e.text)) for e in batch],
+            [wrapper.fit(ToolInput(e.history, e.text, e.looked)) for e in batch],
             wrapper.pad_id,
             token_types=wrapper.uses_token_types,
             device=wrapper.device,
@@ -178,14 +158,28 @@ def _epoch(
     return total / max(1, len(batches))
 
 
+def dialogue_metrics(model: HFToolModel, splits: Mapping[str, Sequence[Dialogue]],
+                     threshold: float) -> dict[str, BinaryMetrics]:
+    """Step metrics of each held-out dialogue split, and its always-no baseline."""
+    model.eval_mode()
+    out: dict[str, BinaryMetrics] = {}
+    for name, dialogues in splits.items():
+        if dialogues:
+            out[name] = step_metrics(run_dialogues(dialogues, model.score, threshold))
+            out[f"{name}_always_no"] = always_no(dialogues)
+    return out
+
+
 def train(
     base_dir: Path,
     examples: Sequence[Example],
     out_dir: Path,
     recipe: TrainRecipe,
     progress: Progress = print,
+    dialogues: Sequence[Dialogue] = (),
 ) -> TrainResult:
-    """Fine-tune ``base_dir`` on the train split, evaluate the held-out split, save.
+    """Fine-tune ``base_dir`` on the train splits (utterances and dialogue
+    steps), evaluate the held-out splits, save.
 
     ``out_dir`` must not exist yet (callers write to a temporary folder and
     rename it, see :mod:`cadence.tools.default_model`).
@@ -202,27 +196,36 @@ def train(
     train_set, heldout = split(examples, recipe.heldout_percent)
     if not train_set or not heldout:
         raise ValueError("the dataset needs both a train and a held-out split")
+    by_split = split_dialogues(dialogues)
+    held_dialogues = {"heldout": by_split["heldout"], "unseen_domain": by_split["unseen_domain"]}
+    steps = all_steps(by_split["train"])
     tokenizer, model, wrapper = load_base(base_dir, recipe)
-    optimizer, scheduler = _optimizer(model, recipe, len(train_set))
-    progress(f"training on {len(train_set)} examples, held out {len(heldout)}")
+    per_epoch = len(train_set) * recipe.utterance_repeats + round(len(steps) * recipe.dialogue_share)
+    optimizer, scheduler = _optimizer(model, recipe, per_epoch)
+    progress(f"training on {len(train_set)} utterances and {len(steps)} dialogue steps "
+             f"({len(by_split['train'])} dialogues); held out {len(heldout)} utterances, "
+             f"{len(by_split['heldout'])} + {len(by_split['unseen_domain'])} dialogues")
     rng, pool = random.Random(recipe.seed), train_set
     losses: list[float] = []
     for epoch in range(1, recipe.epochs + 1):
-        epoch_set = with_borrowed_history(train_set, pool, recipe.history_augment, rng)
+        epoch_set = [example for _ in range(recipe.utterance_repeats)
+                     for example in with_borrowed_history(train_set, pool, recipe.history_augment, rng)]
+        epoch_set += sample_share(steps, recipe.dialogue_share, rng)
         batches = length_batches(epoch_set, recipe.batch_size, rng, wrapper)
         label = f"epoch {epoch}/{recipe.epochs}"
         losses.append(_epoch(wrapper, optimizer, scheduler, batches, progress, label, recipe.negative_weight))
         f1 = evaluate(wrapper, heldout, recipe.threshold).f1
-        elapsed = time.perf_counter() - started
-        progress(f"{label} done: loss {losses[-1]:.4f}, held-out F1 {f1:.3f} ({elapsed:.0f} s)")
+        progress(f"{label} done: loss {losses[-1]:.4f}, held-out utterance F1 {f1:.3f} "
+                 f"({time.perf_counter() - started:.0f} s)")
     noisy = with_borrowed_history(heldout, pool, 1.0, random.Random(recipe.seed + 1))
     result = TrainResult(
         heldout=evaluate(wrapper, heldout, recipe.threshold),
         heldout_noisy_history=evaluate(wrapper, noisy, recipe.threshold),
-        train_examples=len(train_set),
+        train_examples=len(train_set) + len(steps),
         heldout_examples=len(heldout),
         seconds=time.perf_counter() - started,
         epoch_losses=tuple(losses),
+        dialogues=dialogue_metrics(wrapper, held_dialogues, recipe.threshold),
     )
     model.save_pretrained(str(out_dir))
     tokenizer.save_pretrained(str(out_dir))
@@ -258,6 +261,7 @@ __all__ = [
     "Progress",
     "TrainRecipe",
     "TrainResult",
+    "dialogue_metrics",
     "evaluate",
     "load_base",
     "predict_scores",

@@ -42,10 +42,16 @@ class ToolInferenceError(ToolError):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ToolInput:
-    """One classification request: earlier user turns (oldest first) and the utterance."""
+    """One classification request: earlier user turns (oldest first) and the utterance.
+
+    ``looked`` says, per earlier turn (same order), whether the assistant
+    looked at the screen for it (a ``yes`` decision, or a ``followup`` with
+    a screen description); missing entries count as ``False``.
+    """
 
     user_turns: tuple[str, ...]
     utterance: str
+    looked: tuple[bool, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ class TurnPlan(NamedTuple):
     sampling: Sampling
     wants_toolcall: bool
     screen_prompt: str | None = None
+    looked: bool = False
 
 
 class StartPlan(NamedTuple):
@@ -185,8 +186,9 @@ class Admission:
             raise _error(frame, ErrorCode.MODE_UNSUPPORTED,
                          "followup needs a chat model; this server runs tool-only")
         prefix = self._config.sessions.followup_prefix
-        return self._turn(frame, session.persona, session.history,
+        plan = self._turn(frame, session.persona, session.history,
                           payload.analysis_text, _NO_SAMPLING, prefix=prefix)
+        return plan._replace(looked=True)  # a screen description: the assistant looked
 
 
 def ack_frame(frame: ClientFrame, plan: StartPlan, session: Session) -> bytes:

@@ -27,6 +27,7 @@ from cadence.protocol.frames import (
     MessagePayload,
     StartPayload,
 )
+from cadence.session.history import carry_looks
 from cadence.session.prompt import PromptBuilder
 from cadence.session.state import Session
 from cadence.session.store import SessionStore
@@ -148,8 +149,10 @@ class ConnectionCore:
     def _on_start(self, frame: ClientFrame, payload: StartPayload, now: float) -> None:
         plan = self._admission.plan_start(frame, payload)
         self._admit(frame, self._messages, now)
-        self._store.claim(frame.session_id, self, now)
+        old = self._store.claim(frame.session_id, self, now)
         self._ledger.cancel(_BARGE_IN, now)
+        if old is not None and plan.history:
+            carry_looks(old.history, plan.history)  # the tool's memory survives a re-sent history
         session = Session(frame.session_id, plan.persona, plan.history, plan.sampling, now)
         self._store.put(session, self, now)
         if plan.turn is not None:

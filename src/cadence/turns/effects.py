@@ -19,6 +19,8 @@ class TurnSpec(NamedTuple):
     ``tool_utterance`` is ``None`` when no toolcall is wanted. ``deadline``
     is the monotonic time at which the turn times out. ``screen_prompt`` is
     the prompt to use instead when the tool says "yes" (``both`` mode).
+    ``tool_looked`` flags the ``tool_history`` turns the assistant looked at
+    the screen for.
     """
 
     session_id: str
@@ -29,6 +31,7 @@ class TurnSpec(NamedTuple):
     tool_utterance: str | None
     deadline: float
     screen_prompt: str | None = None
+    tool_looked: tuple[bool, ...] = ()
 
 
 class SendFrame(NamedTuple):

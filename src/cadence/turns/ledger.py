@@ -58,6 +58,7 @@ class TurnLedger:
         """Send the toolcall frame, then release held text or finish."""
         turn.advance(TurnEvent.TOOLCALL)
         turn.tool_ms = _ms(turn.started_at, now)
+        turn.looked = turn.looked or status == "yes"
         self._effects.append(
             SendFrame(encode.toolcall_frame(turn.session_id, turn.request_id, status, raw, score))
         )
@@ -218,7 +219,7 @@ class TurnLedger:
         if session is None:
             return
         history = session.history
-        history.append(HistoryEntry("user", turn.user_text, self._count(turn.user_text)))
+        history.append(HistoryEntry("user", turn.user_text, self._count(turn.user_text), turn.looked))
         reply = turn.delivered_raw()
         if reply:
             history.append(HistoryEntry("assistant", reply, self._count(reply)))

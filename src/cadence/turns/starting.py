@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cadence.protocol.frames import ClientFrame
+from cadence.session.history import tool_turns
 from cadence.session.state import Session
 from cadence.turns.admission import TurnPlan
 from cadence.turns.config import CoreConfig
@@ -35,18 +36,23 @@ def plan_turn(
         plan.wants_toolcall,
         prompt is not None,
         prompt_tokens=prompt.tokens if prompt is not None else 0,
+        looked=plan.looked,
     )
-    history = session.history
-    recent = [entry.content for entry in history if entry.role == "user"] if history else []
+    turns: tuple[str, ...] = ()
+    looks: tuple[bool, ...] = ()
+    if plan.wants_toolcall and session.history:
+        turns, looks = tool_turns(session.history, config.sessions.followup_prefix.strip(),
+                                  config.tool_history_turns)
     spec = TurnSpec(
         session_id=frame.session_id,
         request_id=frame.request_id,
         prompt=prompt.text if prompt is not None else None,
         sampling=config.resolve(sampling),
-        tool_history=tuple(recent[-config.tool_history_turns :]),
+        tool_history=turns,
         tool_utterance=user.text if plan.wants_toolcall else None,
         deadline=now + config.chat_timeout_s,
         screen_prompt=plan.screen_prompt,
+        tool_looked=looks,
     )
     return turn, spec
 

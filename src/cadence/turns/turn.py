@@ -64,7 +64,8 @@ class Turn:
     """The bookkeeping of one running turn.
 
     ``user_text`` is the user content as stored in history (a followup's
-    includes ``FOLLOWUP_PREFIX``).
+    includes ``FOLLOWUP_PREFIX``). ``looked``: the assistant looked at the
+    screen for this turn (a followup, or the tool said yes).
     ``raw`` collects engine text; ``sent`` the text put in ``token`` frames.
     """
 
@@ -83,6 +84,7 @@ class Turn:
     tool_ms: float | None = None
     ttft_ms: float | None = None
     prompt_tokens: int = 0
+    looked: bool = False
 
     def advance(self, event: TurnEvent) -> None:
         """Move to the phase ``event`` leads to.

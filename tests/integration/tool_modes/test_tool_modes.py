@@ -124,3 +124,47 @@ async def test_barge_in_during_tool_decision_keeps_order() -> None:
         later = [f for f in frames if f["request_id"] == second]
         assert _types(later)[0] == "toolcall" and _types(later)[-1] == "done"
         assert not [f for f in frames[1:] if f["request_id"] == first]
+
+
+async def test_the_tool_is_told_which_earlier_turns_it_looked_at() -> None:
+    tool = ScriptedTool()  # says yes when the utterance mentions the screen
+    async with tool_server("both", tool) as server, client(server) as c:
+        rid = await c.start("what's on my screen")
+        await c.until_terminal(rid)
+        for text in ("haha nice", "ok and now"):
+            rid = await c.send("message", {"user_utterance": text})
+            await c.until_terminal(rid)
+        assert tool.calls[-1] == (("what's on my screen", "haha nice"), "ok and now")
+        assert tool.looks[-1] == (True, False)
+        session = server.store.get(c.session_id, asyncio.get_running_loop().time())
+        assert session is not None and [e.looked for e in session.history if e.role == "user"] == \
+            [True, False, False]
+
+
+async def test_a_followup_marks_the_turn_before_it_as_looked_at() -> None:
+    tool = ScriptedTool()
+    async with tool_server("both", tool) as server, client(server) as c:
+        rid = await c.start("which dress is cheaper")  # the tool says no here
+        await c.until_terminal(rid)
+        rid = await c.send("followup", {"analysis_text": "two dresses, 40 and 55 dollars"})
+        await c.until_terminal(rid)
+        rid = await c.send("message", {"user_utterance": "thanks"})
+        await c.until_terminal(rid)
+        assert tool.calls[-1] == (("which dress is cheaper",), "thanks")
+        assert tool.looks[-1] == (True,)
+
+
+async def test_a_start_that_resends_the_history_keeps_what_the_tool_looked_at() -> None:
+    tool = ScriptedTool()
+    async with tool_server("both", tool) as server, client(server) as c:
+        rid = await c.start("look at my screen")
+        frames = await c.until_terminal(rid)
+        reply = frames[-1]["payload"]["text"]
+        history = [{"role": "user", "content": "look at my screen"}, {"role": "assistant", "content": reply}]
+        rid = await c.start("so what now", history=history)  # a client re-syncing its context
+        await c.until_terminal(rid)
+        assert tool.calls[-1] == (("look at my screen",), "so what now")
+        assert tool.looks[-1] == (True,)
+        other = await c.start("fresh start", history=[{"role": "user", "content": "something else"}])
+        await c.until_terminal(other)
+        assert tool.looks[-1] == (False,)

@@ -28,6 +28,7 @@ class ScriptedTool:
 
     delay_s: float = 0.0
     calls: list[tuple[tuple[str, ...], str]] = dataclasses.field(default_factory=list)
+    looks: list[tuple[bool, ...]] = dataclasses.field(default_factory=list)
 
     async def start(self) -> None:
         pass
@@ -38,8 +39,10 @@ class ScriptedTool:
     def stats(self) -> object:
         return {}
 
-    async def classify(self, user_turns: Sequence[str], utterance: str) -> Verdict:
+    async def classify(self, user_turns: Sequence[str], utterance: str,
+                       looked: Sequence[bool] = ()) -> Verdict:
         self.calls.append((tuple(user_turns), utterance))
+        self.looks.append(tuple(looked))
         await asyncio.sleep(self.delay_s)
         if "screen" in utterance.lower():
             return Verdict("yes", 0.97, [{"name": "take_screenshot", "score": 0.97}])

@@ -145,3 +145,57 @@ def test_eval_command_prints_json(model_dir: Path, capsys: pytest.CaptureFixture
         assert 0.0 <= report[key] <= 1.0
     assert report["latency_ms"]["p95"] >= report["latency_ms"]["p50"] > 0
     assert report["timeouts"] == 0
+
+
+REACTIONS_AFTER_A_LOOK = [  # (utterance, decision): one look, then only reactions and follow-ups
+    ("hey so I'm on this dating app again", "no"),
+    ("ok peep this guy", "yes"),
+    ("haha right?", "no"),
+    ("ok sent him a message", "no"),
+    ("lol he's so weird", "no"),
+    ("what should I even say to him", "no"),
+    ("thanks that helps", "no"),
+]
+FLIPPING = [  # each new item needs a new look
+    ("ok I'm shopping for running shoes", "no"),
+    ("what about these", "yes"),
+    ("and these ones?", "yes"),
+    ("ok next pair", "yes"),
+    ("what about the blue ones", "yes"),
+]
+
+
+async def test_reactions_after_a_look_stay_no_and_flipping_through_items_is_yes_each_time(
+    model_dir: Path,
+) -> None:
+    from cadence.tools.dialogue_eval import run_dialogues_async
+    from cadence.tools.dialogues import Dialogue, Step
+
+    classifier = ToolClassifier(ToolConfig(model=str(model_dir)))
+    await classifier.start()
+
+    async def score(item: ToolInput) -> float:
+        return (await classifier.classify(item.user_turns, item.utterance, item.looked)).score
+
+    dialogues = [Dialogue(name, "test", tuple(Step(text, int(want == "yes")) for text, want in steps))
+                 for name, steps in (("leak", REACTIONS_AFTER_A_LOOK), ("flip", FLIPPING))]
+    try:
+        results = await run_dialogues_async(dialogues, score, classifier.config.threshold)
+    finally:
+        await classifier.aclose()
+    for dialogue, steps in zip(dialogues, results, strict=True):
+        decided = [("yes" if s.decided else "no", round(s.score, 3)) for s in steps]
+        assert [s.decided for s in steps] == [s.label for s in dialogue.steps], (dialogue.id, decided)
+
+
+def test_eval_command_plays_dialogues(model_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from cadence.tools.cli import main
+
+    unseen = ROOT / "tests" / "data" / "tool_dialogues_unseen.jsonl"
+    assert main(["eval", "--data", str(unseen), "--model", str(model_dir), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["dialogues"] == 70 and report["n"] == 723
+    assert report["always_no"]["recall"] == 0.0 and report["always_no"]["n"] == 723
+    assert report["accuracy"] > report["always_no"]["accuracy"]

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cadence.session.history import drop_oldest_exchanges, exchange_starts, trim_history
+from cadence.session.history import (
+    carry_looks,
+    drop_oldest_exchanges,
+    exchange_starts,
+    tool_turns,
+    trim_history,
+)
 from cadence.session.state import HistoryEntry
 
 
@@ -77,3 +83,21 @@ def test_trim_properties(spec: list[tuple[str, int]], budget: int, pct: int) -> 
 @pytest.mark.parametrize("pct", [1, 50, 100])
 def test_empty_history(pct: int) -> None:
     assert trim_history([], 0, pct) == []
+
+
+def test_tool_turns_skip_screen_descriptions_and_mark_the_turn_before_them() -> None:
+    entries = [HistoryEntry("user", "what is this", 3), HistoryEntry("user", "SEEN: a cat", 3),
+               HistoryEntry("assistant", "a cat", 2), HistoryEntry("user", "cute", 1, looked=False),
+               HistoryEntry("user", "next one", 2, looked=True)]
+    assert tool_turns(entries, "SEEN:", 8) == (("what is this", "cute", "next one"), (True, False, True))
+    assert tool_turns(entries, "SEEN:", 2) == (("cute", "next one"), (False, True))
+    assert tool_turns(entries, "SEEN:", 0) == ((), ())
+
+
+def test_carry_looks_copies_flags_onto_the_same_user_messages_in_order() -> None:
+    old = [HistoryEntry("user", "look", 1, looked=True), HistoryEntry("assistant", "ok", 1),
+           HistoryEntry("user", "haha", 1), HistoryEntry("user", "next", 1, looked=True)]
+    new = [HistoryEntry("user", "look", 1), HistoryEntry("assistant", "ok!", 1),
+           HistoryEntry("user", "haha", 1), HistoryEntry("user", "other", 1)]
+    carry_looks(old, new)
+    assert [e.looked for e in new] == [True, False, False, False]

@@ -92,3 +92,13 @@ def test_metrics_and_percentiles() -> None:
     assert percentile([1.0, 2.0, 3.0, 4.0], 50) == pytest.approx(2.5)
     assert percentile([5.0], 95) == 5.0
     assert math.isnan(percentile([], 50))
+
+
+def test_the_served_input_budget_is_the_trained_one() -> None:
+    from cadence.config.settings import ToolSettings
+    from cadence.tools.config import DEFAULT_HISTORY_TOKENS, DEFAULT_MAX_LENGTH
+    from cadence.tools.training import TrainRecipe
+
+    recipe, served = TrainRecipe(), ToolSettings()
+    assert (served.max_length, served.history_tokens) == (recipe.max_length, recipe.history_tokens) \
+        == (DEFAULT_MAX_LENGTH, DEFAULT_HISTORY_TOKENS)

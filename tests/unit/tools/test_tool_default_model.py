@@ -31,10 +31,15 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, 
     (base / "model.safetensors").write_bytes(b"x" * 10)
     data = tmp_path / "data.jsonl"
     data.write_text("".join(json.dumps(r) + "\n" for r in ROWS))
+    dialogues = tmp_path / "dialogues.jsonl"
+    dialogues.write_text(json.dumps({"id": "d1", "domain": "photos", "steps": [
+        {"text": "look at this", "label": 1}, {"text": "haha", "label": 0}]}) + "\n")
+    monkeypatch.setattr(default_model, "default_dialogues_path", lambda: dialogues)
     calls: list[int] = []
 
     def fake_train(
-        base_dir: Path, examples: list[Example], out_dir: Path, recipe: TrainRecipe, progress: object
+        base_dir: Path, examples: list[Example], out_dir: Path, recipe: TrainRecipe, progress: object,
+        conversations: object = (),
     ) -> TrainResult:
         calls.append(len(examples))
         out_dir.mkdir(parents=True)
@@ -70,6 +75,21 @@ def test_retrains_when_dataset_or_recipe_changes(setup: tuple[Path, Path, list[i
         progress=_quiet,
     )
     assert calls == [20, 21, 21]
+
+
+def test_retrains_when_the_dialogues_change(
+    setup: tuple[Path, Path, list[int]], tmp_path: Path
+) -> None:
+    models, data, calls = setup
+    default_model.ensure_default_tool_model(models, dataset=data, progress=_quiet)
+    dialogues = tmp_path / "dialogues.jsonl"
+    dialogues.write_text(dialogues.read_text() + json.dumps(
+        {"id": "d2", "domain": "maps", "steps": [{"text": "where am i", "label": 1}]}) + "\n")
+    default_model.ensure_default_tool_model(models, dataset=data, progress=_quiet)
+    default_model.ensure_default_tool_model(models, dataset=data, progress=_quiet)
+    assert calls == [20, 20]
+    metrics = json.loads((models / "screenshot-intent-minilm" / "metrics.json").read_text())
+    assert metrics["dialogues"]["count"] == 2
 
 
 def test_failed_training_keeps_the_old_model(
