@@ -86,7 +86,7 @@ def test_the_packaged_dialogues_are_what_the_policy_asks_for() -> None:
     assert len(dialogues) >= 400
     assert all(6 <= len(d.steps) <= 14 for d in dialogues)
     domains = {d.domain for d in dialogues}
-    assert len(domains) >= 25 and UNSEEN_DOMAINS <= domains
+    assert len(domains) >= 25 and domains >= UNSEEN_DOMAINS
     assert len({d.id for d in dialogues}) == len(dialogues)
     splits = split_dialogues(dialogues)
     assert splits["heldout"] and splits["unseen_domain"] and splits["train"]
