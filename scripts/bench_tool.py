@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 
 from cadence.tools import ToolClassifier, ToolConfig
+from cadence.tools.config import DEFAULT_HISTORY_TOKENS
 from cadence.tools.dataset import default_dataset_path, load_examples, split
 from cadence.tools.dialogue_eval import always_no, run_dialogues, step_metrics
 from cadence.tools.dialogues import (
@@ -169,7 +170,7 @@ def dialogue_quality(model: HFToolModel, threshold: float, looks: bool) -> list[
 def report(args: argparse.Namespace) -> str:
     """Run every measurement and return the markdown report."""
     load_before = os.getloadavg()[0]
-    config = ToolConfig(model=str(args.model), device="cpu")
+    config = ToolConfig(model=str(args.model), device="cpu", history_tokens=args.history_tokens)
     model = load_tool_model(config)
     looks = not args.no_looks
     forward = bench_forward(model, args.iterations, looks)
@@ -218,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=Path("models/screenshot-intent-minilm"))
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--write", type=Path, help="markdown file to update")
+    parser.add_argument("--history-tokens", type=int, default=DEFAULT_HISTORY_TOKENS,
+                        help="TOOL_HISTORY_TOKENS (the old model was served with 128)")
     parser.add_argument("--no-looks", action="store_true",
                         help="leave out the looked-at markers (the old server's input)")
     args = parser.parse_args(argv)
