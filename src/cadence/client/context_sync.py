@@ -38,7 +38,12 @@ from cadence.client.conversation import Conversation, Item
 
 #: Protocol limit on ``start.history`` (the server's ``HISTORY_MAX_MESSAGES`` default).
 MAX_HISTORY_MESSAGES = 256
-#: Bytes of ``start.history`` allowed; the server's frame limit is 65536 by default.
+#: Bytes of a whole ``start`` frame this client sends; the server's frame
+#: limit (``WS_MAX_MESSAGE_BYTES``) is 65536 by default.
+MAX_START_BYTES = 60_000
+#: Room kept in a ``start`` for the envelope and the other payload fields.
+_ENVELOPE_BYTES = 1_024
+#: Bytes of ``start.history`` allowed when nothing else is large.
 MAX_HISTORY_BYTES = 48_000
 
 
@@ -169,8 +174,11 @@ def _start(setup: SessionSetup, items: tuple[Item, ...], reason: str, followup_p
     history_items, users = items[:start], items[start:end]
     sent = frozenset(item.call_id for item in items if item.role == "screen")
     view = ServerView(setup, tuple(i for i in items if i.role != "screen"), sent)
-    return Plan(view, reason, history_payload(history_items, followup_prefix),
-                utterance=_joined(users) if users else None,
+    utterance = _joined(users) if users else ""
+    others = len((setup.chat_prompt or "").encode()) + len(utterance.encode()) * 2 + _ENVELOPE_BYTES
+    room = min(MAX_HISTORY_BYTES, MAX_START_BYTES - others)
+    return Plan(view, reason, history_payload(history_items, followup_prefix, max_bytes=room),
+                utterance=utterance or None,
                 analysis_text=_joined(tail_screens) if tail_screens else None)
 
 
@@ -212,6 +220,7 @@ def plan_turn(view: ServerView | None, conversation: Conversation, setup: Sessio
 __all__ = [
     "MAX_HISTORY_BYTES",
     "MAX_HISTORY_MESSAGES",
+    "MAX_START_BYTES",
     "Plan",
     "ServerView",
     "SessionSetup",

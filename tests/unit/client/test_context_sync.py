@@ -202,3 +202,20 @@ def test_a_conversation_that_only_grows_is_one_start_then_messages(exchanges: li
         if answer.strip():
             messages.append(assistant(answer))
     assert starts == 1
+
+
+def test_a_start_stays_under_the_frame_limit_whatever_the_prompt_and_history() -> None:
+    import orjson
+
+    from cadence.client.context_sync import MAX_START_BYTES
+
+    messages = [m for i in range(200) for m in (user(f"question {i} " + "é" * 150),
+                                                 assistant(f"answer {i} " + "x" * 150))]
+    big_prompt = SessionSetup("You are kind. " * 1500)  # about 21 kB
+    plan = plan_turn(None, conversation(*messages, user("and now?")), big_prompt, PREFIX)
+    assert plan.history is not None and 0 < len(plan.history) < 400
+    frame = {"type": "start", "session_id": "s" * 128, "request_id": "r" * 128,
+             "payload": {"chat_prompt": big_prompt.chat_prompt, "history": list(plan.history),
+                         "user_utterance": plan.utterance}}
+    assert len(orjson.dumps(frame)) <= MAX_START_BYTES
+    assert plan.history[-1]["content"].startswith("answer 199")
