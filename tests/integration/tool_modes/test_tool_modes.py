@@ -168,3 +168,17 @@ async def test_a_start_that_resends_the_history_keeps_what_the_tool_looked_at() 
         other = await c.start("fresh start", history=[{"role": "user", "content": "something else"}])
         await c.until_terminal(other)
         assert tool.looks[-1] == (False,)
+
+
+async def test_what_the_tool_looked_at_survives_a_reconnect() -> None:
+    tool = ScriptedTool()
+    async with tool_server("both", tool) as server:
+        async with client(server) as first:
+            rid = await first.start("see my screen")
+            await first.until_terminal(rid)
+            session_id = first.session_id
+        async with client(server, session_id=session_id) as second:  # the session was kept detached
+            rid = await second.send("message", {"user_utterance": "lol ok"})
+            await second.until_terminal(rid)
+        assert tool.calls[-1] == (("see my screen",), "lol ok")
+        assert tool.looks[-1] == (True,)
