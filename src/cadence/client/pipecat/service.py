@@ -95,6 +95,7 @@ class CadenceLLMService(LLMService):
                                open_timeout=open_timeout, reconnect=reconnect)
         self._session = ContextSession(client, followup_prefix)
         self._auth_error: AuthenticationError | None = None
+        self._warned_seed: int | None = None
         self._register_event_handler("on_toolcall")
 
     @property
@@ -156,7 +157,8 @@ class CadenceLLMService(LLMService):
 
     def _session_setup(self, chat_prompt: str | None) -> SessionSetup:
         s = self._settings
-        if s.seed is not None and s.seed is not False:
+        if isinstance(s.seed, int) and s.seed != self._warned_seed:
+            self._warned_seed = s.seed
             logger.warning(f"{self}: Cadence has no seed; ignoring seed={s.seed}")
         return SessionSetup(chat_prompt, given_str(s.personality), given_str(s.gender), sampling_items(s))
 
