@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -59,18 +59,17 @@ def parse_example(obj: object, where: str) -> Example:
     return Example(text, int(label), tuple(history), group if isinstance(group, str) else "")
 
 
-def load_examples(path: str | Path) -> list[Example]:
-    """Read a JSON-lines file of examples; blank lines are skipped.
+def read_json_lines(path: str | Path) -> Iterator[tuple[object, str]]:
+    """Each decoded non-blank line of ``path`` with its ``file:line`` for errors.
 
     Raises:
-        DatasetError: the file cannot be read or a line is invalid.
+        DatasetError: the file cannot be read or a line is not JSON.
     """
     source = Path(path)
     try:
         lines = source.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise DatasetError(f"cannot read {source}: {exc}") from exc
-    examples: list[Example] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -78,8 +77,16 @@ def load_examples(path: str | Path) -> list[Example]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise DatasetError(f"{source}:{number}: invalid JSON ({exc.msg})") from exc
-        examples.append(parse_example(obj, f"{source}:{number}"))
-    return examples
+        yield obj, f"{source}:{number}"
+
+
+def load_examples(path: str | Path) -> list[Example]:
+    """Read a JSON-lines file of examples; blank lines are skipped.
+
+    Raises:
+        DatasetError: the file cannot be read or a line is invalid.
+    """
+    return [parse_example(obj, where) for obj, where in read_json_lines(path)]
 
 
 def split_of(example: Example, heldout_percent: int = HELDOUT_PERCENT) -> Split:
@@ -115,6 +122,7 @@ __all__ = [
     "label_counts",
     "load_examples",
     "parse_example",
+    "read_json_lines",
     "split",
     "split_of",
 ]

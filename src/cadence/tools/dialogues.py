@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from cadence.tools.dataset import DatasetError, Example
+from cadence.tools.dataset import DatasetError, Example, read_json_lines
 
 DialogueSplit = Literal["train", "heldout", "unseen_domain"]
 
@@ -88,21 +87,7 @@ def load_dialogues(path: str | Path) -> list[Dialogue]:
     Raises:
         DatasetError: the file cannot be read or a line is invalid.
     """
-    source = Path(path)
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise DatasetError(f"cannot read {source}: {exc}") from exc
-    dialogues = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DatasetError(f"{source}:{number}: invalid JSON ({exc.msg})") from exc
-        dialogues.append(parse_dialogue(obj, f"{source}:{number}"))
-    return dialogues
+    return [parse_dialogue(obj, where) for obj, where in read_json_lines(path)]
 
 
 def split_of_dialogue(dialogue: Dialogue, heldout_percent: int = HELDOUT_PERCENT) -> DialogueSplit:
