@@ -136,6 +136,7 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, str] | Non
             dtype=env.choice("CHAT_DTYPE", "auto", ("auto", "float32", "bfloat16", "float16")),
             max_batch_size=env.integer("HF_MAX_BATCH_SIZE", 8, 1, 256),
             cpu_threads=env.integer("HF_CPU_THREADS", 0, 0, 512) or _default_cpu_threads(),
+            prefix_cache_mb=env.integer("HF_PREFIX_CACHE_MB", 512, 0, 1_000_000),
             cache_reset_interval_s=env.number("CACHE_RESET_INTERVAL_SECONDS", 600.0, 0),
         ),
         echo=EchoSettings(

@@ -76,6 +76,7 @@ class ChatSettings:
     dtype: str = "auto"
     max_batch_size: int = 8
     cpu_threads: int | None = None
+    prefix_cache_mb: int = 512
     cache_reset_interval_s: float = 600.0
 
 

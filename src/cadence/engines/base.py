@@ -13,7 +13,7 @@ server makes several per turn and a :class:`Delta` per engine step).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
 FinishReason = Literal["stop", "length"]
@@ -155,6 +155,15 @@ class ChatEngine(Protocol):
         ...
 
 
+@runtime_checkable
+class ReportsCache(Protocol):
+    """An engine that keeps a prompt cache and reports it in ``/stats``."""
+
+    def cache_stats(self) -> Mapping[str, int]:
+        """Counters of the engine's prompt cache (entries, bytes, hits, evictions...)."""
+        ...
+
+
 __all__ = [
     "ChatEngine",
     "ChatMessage",
@@ -164,6 +173,7 @@ __all__ = [
     "GenerationRequest",
     "InvalidRequestError",
     "PromptTokenizer",
+    "ReportsCache",
     "SamplingParams",
     "Usage",
 ]

@@ -50,6 +50,7 @@ def build_chat_engine(settings: Settings) -> ChatEngine:
             dtype=chat.dtype,
             max_batch_size=chat.max_batch_size,
             cpu_threads=chat.cpu_threads,
+            prefix_cache_mb=chat.prefix_cache_mb,
         )
         return HFEngine(config)
     if chat.engine == "vllm":

@@ -23,7 +23,7 @@ import contextlib
 import dataclasses
 import enum
 import functools
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 
 from cadence.engines.base import (
     Delta,
@@ -190,6 +190,10 @@ class HFEngine:
     def running_requests(self) -> int:
         """Requests submitted and not yet finished, failed or aborted."""
         return len(self._running)
+
+    def cache_stats(self) -> Mapping[str, int]:
+        """The prefix cache's counters (see :class:`PrefixCacheStats`), for ``/stats``."""
+        return dataclasses.asdict(self._scheduler.stats().prefix_cache)
 
     def stats(self) -> SchedulerStats:
         """What the scheduler thread is doing now (for metrics and tests)."""

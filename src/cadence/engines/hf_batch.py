@@ -15,6 +15,7 @@ Blocking, scheduler thread only, under ``torch.inference_mode``.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -31,6 +32,10 @@ class Row:
 
     job: Job
     reply: ReplyState
+
+
+#: Receives a row leaving a batch and its keys/values ``[1, H, T, D]`` per layer.
+Retire = Callable[[Row, list[tuple[torch.Tensor, torch.Tensor]]], None]
 
 
 def new_cache(model: PreTrainedModel) -> DynamicCache:
@@ -168,10 +173,13 @@ class DecodeBatch:
         self._next = torch.tensor(tokens, dtype=torch.long, device=self._next.device)
         self._next = self._next.unsqueeze(1)
 
-    def keep(self, keep: list[bool]) -> None:
-        """Keep the rows where ``keep`` is true; drop the others' cache."""
+    def keep(self, keep: list[bool], retire: Retire | None = None) -> None:
+        """Keep the rows where ``keep`` is true; drop the others' cache, after
+        handing each dropped row's own part of it to ``retire``."""
         if all(keep):
             return
+        if retire is not None and self._cache is not None:
+            self._retire(keep, retire)
         self.rows = [row for row, kept in zip(self.rows, keep, strict=True) if kept]
         if not self.rows or self._cache is None:
             self.clear()
@@ -190,6 +198,15 @@ class DecodeBatch:
         self._next = self._next.index_select(0, index)
         self._padded = bool((self._mask == 0).any())
 
+    def _retire(self, keep: list[bool], retire: Retire) -> None:
+        layers = _layer_tensors(self._cache) if self._cache is not None else []
+        for index, (row, kept) in enumerate(zip(self.rows, keep, strict=True)):
+            if kept:
+                continue
+            tokens = int(self._mask[index].sum())
+            retire(row, [(k[index:index + 1, :, k.shape[-2] - tokens:],
+                          v[index:index + 1, :, v.shape[-2] - tokens:]) for k, v in layers])
+
     def clear(self) -> None:
         """Drop every row and the cache."""
         self.rows = []
@@ -197,4 +214,4 @@ class DecodeBatch:
         self._padded = False
 
 
-__all__ = ["DecodeBatch", "Row", "is_mergeable", "new_cache", "prefill"]
+__all__ = ["DecodeBatch", "Retire", "Row", "is_mergeable", "new_cache", "prefill"]

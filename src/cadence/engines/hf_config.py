@@ -22,6 +22,9 @@ class HFEngineConfig:
             name among :data:`DTYPES`.
         max_batch_size: most requests decoding at once; more wait, queued,
             for a free slot before their prefill.
+        prefix_cache_mb: memory for the KV caches of finished requests,
+            reused by later prompts that share their token prefix (0
+            disables reuse); least recently used first.
         prefill_chunk_tokens: prompt tokens per prefill forward pass. Between
             chunks the engine runs one decode step of the running requests
             and honours aborts, so a long prompt neither stalls other
@@ -49,6 +52,7 @@ class HFEngineConfig:
     trust_remote_code: bool = False
     warmup: bool = True
     cpu_threads: int | None = None
+    prefix_cache_mb: int = 512
 
     def __post_init__(self) -> None:
         """Check every field at once.
@@ -67,6 +71,7 @@ class HFEngineConfig:
                 (self.dtype not in DTYPES, f"dtype must be one of {', '.join(DTYPES)}"),
                 (self.max_batch_size < 1, "max_batch_size must be >= 1"),
                 (self.prefill_chunk_tokens < 1, "prefill_chunk_tokens must be >= 1"),
+                (self.prefix_cache_mb < 0, "prefix_cache_mb must be >= 0"),
                 (
                     self.cpu_threads is not None and self.cpu_threads < 1,
                     "cpu_threads must be >= 1",

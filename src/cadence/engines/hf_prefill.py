@@ -18,6 +18,7 @@ from transformers import DynamicCache
 from cadence.engines.base import EngineError, InvalidRequestError
 from cadence.engines.hf_batch import new_cache, prefill
 from cadence.engines.hf_loader import LoadedModel
+from cadence.engines.hf_prefix import PrefixCache, cache_layers
 from cadence.engines.hf_request import Job, ReplyState
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,9 @@ class _Waiting:
     prompt: _Prompt | None = None
 
 
-def _tokenize(loaded: LoadedModel, job: Job) -> _Prompt:
-    """Tokenize the prompt and size the reply to the context.
+def _tokenize(loaded: LoadedModel, job: Job, prefix: PrefixCache | None) -> _Prompt:
+    """Tokenize the prompt, size the reply to the context, and start from
+    the longest kept prefix (:mod:`cadence.engines.hf_prefix`).
 
     Raises:
         InvalidRequestError: the prompt is empty or fills the context.
@@ -67,14 +69,19 @@ def _tokenize(loaded: LoadedModel, job: Job) -> _Prompt:
     max_new = min(request.sampling.max_tokens, room)
     reply = ReplyState(prompt_ids, request, loaded.tokenizer, loaded.stop_token_ids, max_new, loaded.device)
     ids = torch.tensor([prompt_ids], dtype=torch.long, device=loaded.device)
-    return _Prompt(reply, ids, new_cache(loaded.model))
+    cache = prefix.lookup(prompt_ids) if prefix is not None else None
+    if cache is None:
+        return _Prompt(reply, ids, new_cache(loaded.model))
+    reply.cached_tokens = cache.get_seq_length()
+    return _Prompt(reply, ids, cache, reply.cached_tokens)
 
 
 class PrefillQueue:
     """Jobs waiting for, or in the middle of, their prefill; oldest first."""
 
-    def __init__(self, chunk_tokens: int) -> None:
+    def __init__(self, chunk_tokens: int, prefix: PrefixCache | None = None) -> None:
         self._chunk_tokens = chunk_tokens
+        self._prefix = prefix
         self._waiting: collections.deque[_Waiting] = collections.deque()
 
     def __len__(self) -> int:
@@ -89,8 +96,15 @@ class PrefillQueue:
         return [waiting.job for waiting in self._waiting]
 
     def drop_cancelled(self) -> None:
-        """Forget cancelled jobs (and the cache of a half-done prefill)."""
+        """Forget cancelled jobs; what a half-done prefill processed is kept
+        in the prefix cache."""
         if any(waiting.job.cancelled for waiting in self._waiting):
+            for waiting in self._waiting:
+                prompt = waiting.prompt
+                if waiting.job.cancelled and prompt is not None and prompt.done and self._prefix is not None:
+                    layers = cache_layers(prompt.cache)
+                    if layers is not None:
+                        self._prefix.store(prompt.ids[0, : prompt.done].tolist(), layers)
             self._waiting = collections.deque(w for w in self._waiting if not w.job.cancelled)
 
     def clear(self) -> None:
@@ -109,7 +123,7 @@ class PrefillQueue:
         head = self._waiting[0]
         try:
             if head.prompt is None:
-                head.prompt = _tokenize(loaded, head.job)
+                head.prompt = _tokenize(loaded, head.job, self._prefix)
             prompt = head.prompt
             end = min(prompt.done + self._chunk_tokens, prompt.ids.shape[1])
             logits = prefill(

@@ -69,6 +69,8 @@ class ReplyState:
         """Set up the reply; ``max_new_tokens`` already fits the context."""
         self.prompt_length = len(prompt_ids)
         self.max_new_tokens = max_new_tokens
+        #: Prompt tokens whose KV came from the prefix cache (set by the prefill).
+        self.cached_tokens = 0
         self.generated: list[int] = []
         self.finish_reason: FinishReason | None = None
         self._ids = torch.empty((1, self.prompt_length + max_new_tokens), dtype=torch.long, device=device)
@@ -82,6 +84,12 @@ class ReplyState:
     def finished(self) -> bool:
         """Whether the reply has ended (its final delta was returned)."""
         return self.finish_reason is not None
+
+    def fed_ids(self) -> list[int]:
+        """The tokens in this request's KV cache: the prompt and every
+        generated token but the last (sampled, not yet fed back)."""
+        count = self.prompt_length + max(0, len(self.generated) - 1)
+        return [int(i) for i in self._ids[0, :count].tolist()]
 
     def sample(self, logits: torch.Tensor) -> int:
         """Pick the next token from ``logits`` (``[V]`` or ``[1, V]``)."""
@@ -116,7 +124,8 @@ class ReplyState:
             text += self._stops.flush()
             reason = "stop" if self._stop_string_found() else reason
         self.finish_reason = reason
-        usage = Usage(prompt_tokens=self.prompt_length, completion_tokens=len(self.generated))
+        usage = Usage(prompt_tokens=self.prompt_length, completion_tokens=len(self.generated),
+                      cached_prompt_tokens=self.cached_tokens)
         return Delta(text, finish_reason=reason, usage=usage)
 
 

@@ -7,7 +7,9 @@ admitted between steps, so a long reply never blocks a new one, and a
 cancelled job is dropped before the next forward pass (abort latency is at
 most one step, or one prefill chunk).
 
-Every forward pass, tokenization and sampling runs on this thread; other
+Finished and cancelled requests leave their KV cache in a
+:class:`~cadence.engines.hf_prefix.PrefixCache`; new prompts start from the
+longest kept prefix. Every forward pass, tokenization and sampling runs on this thread; other
 threads only call :meth:`Scheduler.submit`, :meth:`Scheduler.stop`,
 :meth:`Job.cancel` and read :meth:`Scheduler.stats`.
 """
@@ -33,6 +35,7 @@ from cadence.engines.hf_batch import DecodeBatch, Row
 from cadence.engines.hf_config import HFEngineConfig
 from cadence.engines.hf_loader import LoadedModel, load_model
 from cadence.engines.hf_prefill import Prefilled, PrefillQueue
+from cadence.engines.hf_prefix import LayerKV, PrefixCache, PrefixCacheStats, cache_layers
 from cadence.engines.hf_request import Job
 
 logger = logging.getLogger(__name__)
@@ -47,6 +50,7 @@ class SchedulerStats:
     waiting: int
     decoding: int
     decode_steps: int
+    prefix_cache: PrefixCacheStats = PrefixCacheStats()
 
 
 class Scheduler:
@@ -61,7 +65,8 @@ class Scheduler:
         self._on_exit: list[Callable[[], None]] = []
         self._thread: threading.Thread | None = None
         # Owned by the scheduler thread.
-        self._pending = PrefillQueue(config.prefill_chunk_tokens)
+        self._prefix = PrefixCache(config.prefix_cache_mb * 1024 * 1024)
+        self._pending = PrefillQueue(config.prefill_chunk_tokens, self._prefix)
         self._batches: list[DecodeBatch] = []
         self._stats = SchedulerStats(0, 0, 0)
         self._ready_sent = False
@@ -161,6 +166,7 @@ class Scheduler:
         """Drop every job and cached memory, then run the exit callbacks."""
         self._pending.clear()
         self._batches.clear()
+        self._prefix.clear()
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
         with self._cond:
@@ -176,7 +182,7 @@ class Scheduler:
         """One scheduling round: drop cancelled, one prefill chunk, one decode step."""
         self._pending.drop_cancelled()
         for batch in self._batches:
-            batch.keep([not row.job.cancelled for row in batch.rows])
+            batch.keep([not row.job.cancelled for row in batch.rows], self._retire)
         decoding = sum(len(batch) for batch in self._batches)
         if self._pending and decoding < self._config.max_batch_size:
             done = self._pending.step(loaded)
@@ -188,12 +194,14 @@ class Scheduler:
                 self._decode_step(loaded, batch)
                 steps += 1
         self._batches = [batch for batch in self._batches if batch]
-        self._stats = SchedulerStats(len(self._pending), sum(len(b) for b in self._batches), steps)
+        self._stats = SchedulerStats(len(self._pending), sum(len(b) for b in self._batches), steps,
+                                     self._prefix.stats())
 
     def _admit(self, loaded: LoadedModel, done: Prefilled) -> None:
         """Emit the first token of a prefilled job and put it in a batch."""
         try:
             if not self._emit(done.job, done.reply.accept(done.token)) or done.reply.finished:
+                self._keep_prefix(done.reply.fed_ids(), cache_layers(done.cache))
                 return
             row = Row(done.job, done.reply)
             limit = self._config.max_batch_size
@@ -229,7 +237,19 @@ class Scheduler:
             tokens.append(token)
             keep.append(alive and not row.reply.finished)
         batch.set_next(tokens)
-        batch.keep(keep)
+        batch.keep(keep, self._retire)
+
+    def _retire(self, row: Row, layers: LayerKV) -> None:
+        """Keep a finished or cancelled row's cache for later prompts."""
+        self._keep_prefix(row.reply.fed_ids(), layers)
+
+    def _keep_prefix(self, ids: list[int], layers: LayerKV | None) -> None:
+        if layers is None or not layers or layers[0][0].shape[-2] != len(ids):
+            return  # not a full-attention cache, or not the tokens we think: keep nothing
+        try:
+            self._prefix.store(ids, layers)
+        except Exception:  # a failed copy must not fail the request that just ended
+            logger.exception("hf prefix cache: could not keep a cache")
 
     @staticmethod
     def _emit(job: Job, delta: Delta | None) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from websockets.http11 import Request, Response
 
 from cadence.config.settings import Settings
-from cadence.engines.base import ChatEngine
+from cadence.engines.base import ChatEngine, ReportsCache
 from cadence.protocol.codes import CloseCode
 from cadence.server.auth import AuthThrottle
 from cadence.server.connection import ConnectionHandler
@@ -187,7 +187,11 @@ class CadenceServer:
         attached, detached = self.store.counts(asyncio.get_running_loop().time())
         engines: dict[str, object] = {}
         if self._chat is not None:
-            engines["chat"] = {"engine": self._chat.name, "running_requests": self._chat.running_requests()}
+            chat: dict[str, object] = {"engine": self._chat.name,
+                                       "running_requests": self._chat.running_requests()}
+            if isinstance(self._chat, ReportsCache):
+                chat["prefix_cache"] = dict(self._chat.cache_stats())
+            engines["chat"] = chat
         if self._tool is not None:
             tool_stats = self._tool.stats()
             engines["tool"] = (
