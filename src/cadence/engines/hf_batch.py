@@ -73,7 +73,7 @@ def prefill(
     return logits
 
 
-def _layer_tensors(cache: DynamicCache) -> list[tuple[torch.Tensor, torch.Tensor]]:
+def layer_tensors(cache: DynamicCache) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """The ``(keys, values)`` of each layer of a full-attention cache."""
     tensors = []
     for layer in cache.layers:
@@ -140,7 +140,7 @@ class DecodeBatch:
                         torch.cat((_left_pad(v0, total), _left_pad(v1, total))),
                     )
                     for (k0, v0), (k1, v1) in zip(
-                        _layer_tensors(self._cache), _layer_tensors(cache), strict=True
+                        layer_tensors(self._cache), layer_tensors(cache), strict=True
                     )
                 ]
             )
@@ -191,7 +191,7 @@ class DecodeBatch:
         self._cache = DynamicCache(
             ddp_cache_data=[
                 (k.index_select(0, index)[:, :, first:], v.index_select(0, index)[:, :, first:])
-                for k, v in _layer_tensors(self._cache)
+                for k, v in layer_tensors(self._cache)
             ]
         )
         self._positions = self._positions.index_select(0, index)
@@ -199,7 +199,7 @@ class DecodeBatch:
         self._padded = bool((self._mask == 0).any())
 
     def _retire(self, keep: list[bool], retire: Retire) -> None:
-        layers = _layer_tensors(self._cache) if self._cache is not None else []
+        layers = layer_tensors(self._cache) if self._cache is not None else []
         for index, (row, kept) in enumerate(zip(self.rows, keep, strict=True)):
             if kept:
                 continue
@@ -214,4 +214,4 @@ class DecodeBatch:
         self._padded = False
 
 
-__all__ = ["DecodeBatch", "Retire", "Row", "is_mergeable", "new_cache", "prefill"]
+__all__ = ["DecodeBatch", "Retire", "Row", "is_mergeable", "layer_tensors", "new_cache", "prefill"]

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 import torch
 from transformers import DynamicCache
 
+from cadence.engines.hf_batch import is_mergeable, layer_tensors
+
 #: Per layer: keys and values ``[1, heads, tokens, head_dim]``.
 LayerKV = list[tuple[torch.Tensor, torch.Tensor]]
 
@@ -121,20 +123,15 @@ class PrefixCache:
         self._bytes -= entry.nbytes
 
 
-def cache_layers(cache: DynamicCache, batch_index: int = 0, tokens: int | None = None) -> LayerKV | None:
-    """The last ``tokens`` positions of row ``batch_index`` of a full-attention
-    cache as ``[1, H, T, D]`` views, or ``None`` for other cache layouts."""
-    layers: LayerKV = []
-    for layer in cache.layers:
-        keys, values = getattr(layer, "keys", None), getattr(layer, "values", None)
-        if not isinstance(keys, torch.Tensor) or not isinstance(values, torch.Tensor):
-            return None
-        if type(layer).__name__ != "DynamicLayer":
-            return None
-        start = keys.shape[-2] - (keys.shape[-2] if tokens is None else tokens)
-        row = slice(batch_index, batch_index + 1)
-        layers.append((keys[row, :, start:], values[row, :, start:]))
-    return layers
+def cache_layers(cache: DynamicCache) -> LayerKV | None:
+    """The keys and values of a one-row full-attention cache, or ``None`` for
+    other layouts (sliding-window, hybrid), which are not kept."""
+    if not is_mergeable(cache):
+        return None
+    try:
+        return layer_tensors(cache)
+    except RuntimeError:  # a layer that never ran: nothing to keep
+        return None
 
 
 __all__ = ["LayerKV", "PrefixCache", "PrefixCacheStats", "cache_layers", "common_prefix"]

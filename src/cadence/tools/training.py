@@ -73,16 +73,6 @@ class TrainResult:
     dialogues: Mapping[str, BinaryMetrics] = dataclasses.field(default_factory=dict)
 
 
-def predict_scores(model: HFToolModel, examples: Sequence[Example], batch_size: int = 32) -> list[float]:
-    """Score examples in batches with the serving code path (eval mode)."""
-    model.eval_mode()
-    scores: list[float] = []
-    for start in range(0, len(examples), batch_size):
-        chunk = examples[start : start + batch_size]
-        scores.extend(model.score([ToolInput(e.history, e.text, e.looked) for e in chunk]))
-    return scores
-
-
 def evaluate(model: HFToolModel, examples: Sequence[Example], threshold: float) -> BinaryMetrics:
     """Return accuracy, precision, recall and F1 of ``model`` on ``examples``.
 
@@ -264,7 +254,6 @@ __all__ = [
     "dialogue_metrics",
     "evaluate",
     "load_base",
-    "predict_scores",
     "train",
     "with_borrowed_history",
 ]
