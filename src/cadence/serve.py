@@ -16,6 +16,7 @@ import sys
 from cadence.config.env import ConfigError
 from cadence.config.load import ENGINES, MODES, load_settings
 from cadence.config.settings import Settings
+from cadence.engines.base import WarmsPrompts
 from cadence.engines.factory import EngineUnavailableError, build_chat_engine
 from cadence.logs import configure_logging
 from cadence.sanitize import KnownWords, Sanitizer, SanitizerConfig
@@ -51,9 +52,11 @@ def sanitizer_factory(settings: Settings) -> FilterFactory:
     return lambda: Sanitizer(config, known)
 
 
-def core_config(settings: Settings) -> CoreConfig:
-    """The connection core's view of the settings."""
+def core_config(settings: Settings, *, warm_prompts: bool = False) -> CoreConfig:
+    """The connection core's view of the settings; ``warm_prompts`` when the
+    chat engine can prefill a persona at ``start``."""
     return CoreConfig(
+        warm_prompts=warm_prompts,
         make_sanitizer=sanitizer_factory(settings),
         mode=settings.mode,
         limits=settings.limits,
@@ -68,7 +71,8 @@ async def run(settings: Settings) -> None:
     """Serve until SIGTERM/SIGINT, then drain and stop."""
     chat = build_chat_engine(settings) if settings.has_chat else None
     tool = build_tool_classifier(settings) if settings.has_tool else None
-    server = CadenceServer(settings, core_config(settings), chat, tool)
+    config = core_config(settings, warm_prompts=isinstance(chat, WarmsPrompts))
+    server = CadenceServer(settings, config, chat, tool)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -6,7 +6,6 @@ reported at once by :class:`~cadence.config.env.ConfigError`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from cadence.config.env import EnvReader
@@ -86,13 +85,6 @@ def _sampling(env: EnvReader, max_out: int) -> SamplingParams:
     )
 
 
-def _default_cpu_threads() -> int | None:
-    """One torch thread on machines with two cores or fewer: with more, the
-    engine's OpenMP threads wait on each other and on the event loop."""
-    cores = os.cpu_count() or 1
-    return 1 if cores <= 2 else None
-
-
 def _tool(env: EnvReader) -> ToolSettings:
     batch = env.integer("TOOL_MAX_BATCH_SIZE", 0, 0, 1024)
     delay = env.number("TOOL_MAX_DELAY_MS", -1.0, -1.0, 1000.0)
@@ -135,8 +127,9 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, str] | Non
             device=env.text("CHAT_DEVICE", "auto"),
             dtype=env.choice("CHAT_DTYPE", "auto", ("auto", "float32", "bfloat16", "float16")),
             max_batch_size=env.integer("HF_MAX_BATCH_SIZE", 8, 1, 256),
-            cpu_threads=env.integer("HF_CPU_THREADS", 0, 0, 512) or _default_cpu_threads(),
+            cpu_threads=env.integer("HF_CPU_THREADS", 0, 0, 512) or None,
             prefix_cache_mb=env.integer("HF_PREFIX_CACHE_MB", 512, 0, 1_000_000),
+            decode_dtype=env.choice("HF_DECODE_DTYPE", "auto", ("auto", "float32", "bfloat16", "float16")),
             cache_reset_interval_s=env.number("CACHE_RESET_INTERVAL_SECONDS", 600.0, 0),
         ),
         echo=EchoSettings(

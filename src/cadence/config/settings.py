@@ -77,6 +77,7 @@ class ChatSettings:
     max_batch_size: int = 8
     cpu_threads: int | None = None
     prefix_cache_mb: int = 512
+    decode_dtype: str = "auto"
     cache_reset_interval_s: float = 600.0
 
 

@@ -156,6 +156,17 @@ class ChatEngine(Protocol):
 
 
 @runtime_checkable
+class WarmsPrompts(Protocol):
+    """An engine that can prefill a prompt ahead of the turn that needs it."""
+
+    def warm(self, prompt: str) -> None:
+        """Start prefilling ``prompt`` into the engine's prefix cache and
+        return at once; later prompts sharing its tokens start from it.
+        Best effort: never blocks, and real requests go first."""
+        ...
+
+
+@runtime_checkable
 class ReportsCache(Protocol):
     """An engine that keeps a prompt cache and reports it in ``/stats``."""
 
@@ -176,4 +187,5 @@ __all__ = [
     "ReportsCache",
     "SamplingParams",
     "Usage",
+    "WarmsPrompts",
 ]

@@ -51,6 +51,7 @@ def build_chat_engine(settings: Settings) -> ChatEngine:
             max_batch_size=chat.max_batch_size,
             cpu_threads=chat.cpu_threads,
             prefix_cache_mb=chat.prefix_cache_mb,
+            decode_dtype=chat.decode_dtype,
         )
         return HFEngine(config)
     if chat.engine == "vllm":

@@ -23,6 +23,7 @@ import contextlib
 import dataclasses
 import enum
 import functools
+import itertools
 from collections.abc import AsyncGenerator, Mapping
 
 from cadence.engines.base import (
@@ -30,6 +31,7 @@ from cadence.engines.base import (
     EngineError,
     GenerationRequest,
     InvalidRequestError,
+    SamplingParams,
 )
 from cadence.engines.hf_config import HFEngineConfig
 from cadence.engines.hf_loader import LoadedModel
@@ -67,6 +69,15 @@ def _resolve_threadsafe(
         loop.call_soon_threadsafe(_resolve, future, result)
 
 
+#: A warm-up prefill samples one token (greedy) and keeps the prompt's KV.
+_WARM_SAMPLING = SamplingParams(temperature=0.0, max_tokens=1)
+
+
+def _ignore(item: Delta | EngineError) -> bool:
+    """The ``emit`` of a warm-up job: nobody reads its output."""
+    return True
+
+
 class HFEngine:
     """A :class:`~cadence.engines.base.ChatEngine` over transformers.
 
@@ -85,6 +96,7 @@ class HFEngine:
         self._running: dict[str, _Running] = {}
         self._tokenizer: HFPromptTokenizer | None = None
         self._state = _State.NEW
+        self._warm_serial = itertools.count(1)
 
     @property
     def tokenizer(self) -> HFPromptTokenizer:
@@ -186,6 +198,22 @@ class HFEngine:
         running = self._running.get(request_id)
         if running is not None:
             self._forget(request_id, running, abort=True)
+
+    def warm(self, prompt: str) -> None:
+        """Queue a prefill of ``prompt`` into the prefix cache; return at once.
+
+        See :class:`~cadence.engines.base.WarmsPrompts`: real requests are
+        prefilled first, and a busy engine (more prompts waiting than
+        ``max_batch_size``) or one without a prefix cache warms nothing.
+        Not counted in :meth:`running_requests`; never raises.
+        """
+        config = self.config
+        busy = self._scheduler.stats().waiting >= config.max_batch_size
+        if self._state is not _State.READY or config.prefix_cache_mb == 0 or busy or not prompt.strip():
+            return
+        request = GenerationRequest(f"warm-{next(self._warm_serial)}", prompt, _WARM_SAMPLING)
+        with contextlib.suppress(EngineError):  # stopping: nothing to warm
+            self._scheduler.submit(Job(request, _ignore, warm=True))
 
     def running_requests(self) -> int:
         """Requests submitted and not yet finished, failed or aborted."""

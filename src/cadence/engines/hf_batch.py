@@ -14,6 +14,7 @@ Blocking, scheduler thread only, under ``torch.inference_mode``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable
 from typing import Any
@@ -21,8 +22,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 from transformers import DynamicCache, PreTrainedModel
-from transformers.cache_utils import DynamicLayer
 
+from cadence.engines.hf_decode_weights import DecodeWeights
+from cadence.engines.hf_kv import is_full_attention, slab_cache
 from cadence.engines.hf_request import Job, ReplyState
 
 
@@ -38,14 +40,9 @@ class Row:
 Retire = Callable[[Row, list[tuple[torch.Tensor, torch.Tensor]]], None]
 
 
-def new_cache(model: PreTrainedModel) -> DynamicCache:
-    """An empty cache laid out for ``model`` (sliding layers included)."""
-    return DynamicCache(config=model.config)
-
-
 def is_mergeable(cache: DynamicCache) -> bool:
     """Whether ``cache`` holds only full-attention layers that can be padded."""
-    return all(type(layer) is DynamicLayer for layer in cache.layers)
+    return all(is_full_attention(layer) for layer in cache.layers)
 
 
 def prefill(
@@ -133,16 +130,12 @@ class DecodeBatch:
             self._positions, self._next = position, token_t
         else:
             total = max(length, self._mask.shape[1])
-            self._cache = DynamicCache(
-                ddp_cache_data=[
-                    (
-                        torch.cat((_left_pad(k0, total), _left_pad(k1, total))),
-                        torch.cat((_left_pad(v0, total), _left_pad(v1, total))),
-                    )
-                    for (k0, v0), (k1, v1) in zip(
-                        layer_tensors(self._cache), layer_tensors(cache), strict=True
-                    )
-                ]
+            self._cache = slab_cache(
+                (
+                    torch.cat((_left_pad(k0, total), _left_pad(k1, total))),
+                    torch.cat((_left_pad(v0, total), _left_pad(v1, total))),
+                )
+                for (k0, v0), (k1, v1) in zip(layer_tensors(self._cache), layer_tensors(cache), strict=True)
             )
             self._mask = torch.cat(
                 (F.pad(self._mask, (total - self._mask.shape[1], 0)), F.pad(mask, (total - length, 0)))
@@ -152,17 +145,19 @@ class DecodeBatch:
         self.rows.append(row)
         self._padded = bool((self._mask == 0).any())
 
-    def step(self, model: PreTrainedModel) -> torch.Tensor:
-        """Run one decode step for every row; return logits ``[B, V]``."""
+    def step(self, model: PreTrainedModel, weights: DecodeWeights | None = None) -> torch.Tensor:
+        """Run one decode step for every row (with ``weights``' decode
+        copies where they pay); return logits ``[B, V]``."""
         ones = torch.ones((len(self.rows), 1), dtype=self._mask.dtype, device=self._mask.device)
         mask = torch.cat((self._mask, ones), dim=1)
-        out = model(
-            input_ids=self._next,
-            attention_mask=mask if self._padded else None,
-            position_ids=self._positions.unsqueeze(1),
-            past_key_values=self._cache,
-            use_cache=True,
-        )
+        with weights.decoding(len(self.rows)) if weights is not None else contextlib.nullcontext():
+            out = model(
+                input_ids=self._next,
+                attention_mask=mask if self._padded else None,
+                position_ids=self._positions.unsqueeze(1),
+                past_key_values=self._cache,
+                use_cache=True,
+            )
         self._mask = mask
         self._positions = self._positions + 1
         logits: torch.Tensor = out.logits[:, -1, :]
@@ -188,11 +183,9 @@ class DecodeBatch:
         mask = self._mask.index_select(0, index)
         first = int(mask.any(dim=0).to(torch.int8).argmax())
         self._mask = mask[:, first:]
-        self._cache = DynamicCache(
-            ddp_cache_data=[
-                (k.index_select(0, index)[:, :, first:], v.index_select(0, index)[:, :, first:])
-                for k, v in layer_tensors(self._cache)
-            ]
+        self._cache = slab_cache(
+            (k.index_select(0, index)[:, :, first:], v.index_select(0, index)[:, :, first:])
+            for k, v in layer_tensors(self._cache)
         )
         self._positions = self._positions.index_select(0, index)
         self._next = self._next.index_select(0, index)
@@ -214,4 +207,4 @@ class DecodeBatch:
         self._padded = False
 
 
-__all__ = ["DecodeBatch", "Retire", "Row", "is_mergeable", "layer_tensors", "new_cache", "prefill"]
+__all__ = ["DecodeBatch", "Retire", "Row", "is_mergeable", "layer_tensors", "prefill"]

@@ -40,6 +40,11 @@ class HFEngineConfig:
             keeps torch's default, one per core. On a CPU shared with other
             busy threads or processes, fewer threads avoid OpenMP spin-wait
             stalls that make batched steps many times slower.
+        decode_dtype: dtype of a second copy of the linear weights used by
+            decode steps (:mod:`cadence.engines.hf_decode_weights`):
+            ``auto`` is ``bfloat16`` for a float32 model on CPU (decode
+            there is bound by the bytes of weights read) and no copy
+            otherwise; a dtype equal to the model's adds no copy.
     """
 
     model: str
@@ -53,6 +58,7 @@ class HFEngineConfig:
     warmup: bool = True
     cpu_threads: int | None = None
     prefix_cache_mb: int = 512
+    decode_dtype: str = "auto"
 
     def __post_init__(self) -> None:
         """Check every field at once.
@@ -69,6 +75,7 @@ class HFEngineConfig:
                     f"device must be one of {', '.join(DEVICES)} or cuda:N",
                 ),
                 (self.dtype not in DTYPES, f"dtype must be one of {', '.join(DTYPES)}"),
+                (self.decode_dtype not in DTYPES, f"decode_dtype must be one of {', '.join(DTYPES)}"),
                 (self.max_batch_size < 1, "max_batch_size must be >= 1"),
                 (self.prefill_chunk_tokens < 1, "prefill_chunk_tokens must be >= 1"),
                 (self.prefix_cache_mb < 0, "prefix_cache_mb must be >= 0"),

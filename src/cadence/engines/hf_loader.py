@@ -16,6 +16,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel
 
 from cadence.engines.base import EngineError
 from cadence.engines.hf_config import HFEngineConfig
+from cadence.engines.hf_decode_weights import DecodeWeights, add_decode_weights
 from cadence.engines.hf_tokenizer import HFPromptTokenizer
 
 _DTYPES = types.MappingProxyType(
@@ -39,6 +40,8 @@ class LoadedModel:
         max_model_len: most tokens (prompt plus reply) one request may hold.
         keeps_last_logits: the forward accepts ``logits_to_keep``, so a
             prefill computes logits for its last position only.
+        decode_weights: the switch of the decode weight copies (``nbytes``
+            0 when there are none).
     """
 
     model: PreTrainedModel
@@ -47,6 +50,7 @@ class LoadedModel:
     stop_token_ids: frozenset[int]
     max_model_len: int
     keeps_last_logits: bool
+    decode_weights: DecodeWeights = dataclasses.field(default_factory=DecodeWeights)
 
 
 def resolve_device(name: str) -> torch.device:
@@ -70,6 +74,13 @@ def resolve_dtype(name: str, device: torch.device) -> torch.dtype:
     if device.type == "cuda":
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     return torch.float32
+
+
+def resolve_decode_dtype(name: str, device: torch.device, dtype: torch.dtype) -> torch.dtype:
+    """The dtype of the decode weight copy (``auto``: bf16 for fp32 on CPU)."""
+    if name != "auto":
+        return _DTYPES[name]
+    return torch.bfloat16 if device.type == "cpu" and dtype == torch.float32 else dtype
 
 
 def _is_local(model: str) -> bool:
@@ -132,6 +143,7 @@ def load_model(config: HFEngineConfig) -> LoadedModel:
         model = model.to(device).eval()
     except Exception as exc:
         raise EngineError(f"cannot move model to {device}: {type(exc).__name__}") from exc
+    decode_weights = add_decode_weights(model, resolve_decode_dtype(config.decode_dtype, device, dtype))
     tokenizer = HFPromptTokenizer(hf_tokenizer, config.chat_template)
     max_len = config.max_model_len or int(getattr(model.config, "max_position_embeddings", 0) or 2048)
     keeps_last = "logits_to_keep" in inspect.signature(model.forward).parameters
@@ -142,7 +154,8 @@ def load_model(config: HFEngineConfig) -> LoadedModel:
         stop_token_ids=tokenizer.stop_token_ids(_eos_ids(model)),
         max_model_len=max_len,
         keeps_last_logits=keeps_last,
+        decode_weights=decode_weights,
     )
 
 
-__all__ = ["LoadedModel", "load_model", "resolve_device", "resolve_dtype"]
+__all__ = ["LoadedModel", "load_model", "resolve_decode_dtype", "resolve_device", "resolve_dtype"]

@@ -16,7 +16,8 @@ import torch
 from transformers import DynamicCache
 
 from cadence.engines.base import EngineError, InvalidRequestError
-from cadence.engines.hf_batch import new_cache, prefill
+from cadence.engines.hf_batch import prefill
+from cadence.engines.hf_kv import new_cache
 from cadence.engines.hf_loader import LoadedModel
 from cadence.engines.hf_prefix import PrefixCache, cache_layers
 from cadence.engines.hf_request import Job, ReplyState
@@ -112,7 +113,8 @@ class PrefillQueue:
         self._waiting.clear()
 
     def step(self, loaded: LoadedModel) -> Prefilled | None:
-        """Run one chunk of the oldest prompt; return it once fully prefilled.
+        """Run one chunk of the oldest prompt (the oldest warm-up one only
+        when no real prompt waits); return it once fully prefilled.
 
         A job that fails (bad prompt, backend error) gets an error through
         its ``emit`` and leaves the queue; backend errors are logged without
@@ -120,7 +122,7 @@ class PrefillQueue:
         """
         if not self._waiting:
             return None
-        head = self._waiting[0]
+        head = next((w for w in self._waiting if not w.job.warm), self._waiting[0])
         try:
             if head.prompt is None:
                 head.prompt = _tokenize(loaded, head.job, self._prefix)
@@ -138,15 +140,15 @@ class PrefillQueue:
                 return None
             token = prompt.reply.sample(logits[0])
         except InvalidRequestError as exc:
-            self._waiting.popleft()
+            self._waiting.remove(head)
             head.job.emit(exc)
             return None
         except Exception as exc:
             logger.exception("hf prefill failed")
-            self._waiting.popleft()
+            self._waiting.remove(head)
             head.job.emit(EngineError(f"hf prefill failed: {type(exc).__name__}"))
             return None
-        self._waiting.popleft()
+        self._waiting.remove(head)
         return Prefilled(head.job, prompt.reply, prompt.cache, token)
 
 

@@ -11,7 +11,8 @@ generated, and the common prefix simply ends at the first difference.
 Memory is bounded by a byte budget; the least recently used entries go
 first, and an entry that is a prefix of a newer one is replaced by it (a
 session's next turn supersedes its previous one). Scheduler thread only.
-Only full-attention caches (plain ``DynamicLayer``s) are kept.
+Only full-attention caches (``DynamicLayer`` or
+:class:`~cadence.engines.hf_kv.SlabLayer` layers) are kept.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import torch
 from transformers import DynamicCache
 
 from cadence.engines.hf_batch import is_mergeable, layer_tensors
+from cadence.engines.hf_kv import slab_cache
 
 #: Per layer: keys and values ``[1, heads, tokens, head_dim]``.
 LayerKV = list[tuple[torch.Tensor, torch.Tensor]]
@@ -89,7 +91,7 @@ class PrefixCache:
             return None
         self._entries.move_to_end(best)
         layers = self._entries[best].layers
-        return DynamicCache(ddp_cache_data=[(k[:, :, :length], v[:, :, :length]) for k, v in layers])
+        return slab_cache((k[:, :, :length], v[:, :, :length]) for k, v in layers)
 
     def store(self, ids: Sequence[int], layers: LayerKV) -> None:
         """Keep ``layers`` (copied) as the cache of ``ids``; entries that are

@@ -32,11 +32,13 @@ class Job:
     and emits nothing more.
     """
 
-    __slots__ = ("_cancelled", "emit", "request")
+    __slots__ = ("_cancelled", "emit", "request", "warm")
 
-    def __init__(self, request: GenerationRequest, emit: Emit) -> None:
+    def __init__(self, request: GenerationRequest, emit: Emit, *, warm: bool = False) -> None:
         self.request = request
         self.emit = emit
+        #: A warm-up prefill: prompts of real requests are prefilled first.
+        self.warm = warm
         self._cancelled = threading.Event()
 
     def cancel(self) -> None:

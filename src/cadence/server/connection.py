@@ -28,6 +28,7 @@ from cadence.turns.effects import (
     SendToken,
     StartTurn,
     TurnEnded,
+    WarmPrompt,
 )
 
 log = logging.getLogger("cadence.server")
@@ -135,6 +136,8 @@ class ConnectionHandler:
                 aborted.cancel()
         elif isinstance(effect, CloseConnection):
             self._outbound.close(effect.code, effect.reason)
+        elif isinstance(effect, WarmPrompt):
+            self._runner.warm(effect.prompt)
         else:
             self._turn_over(effect)
 

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, Protocol
 
-from cadence.engines.base import ChatEngine, Delta, EngineError, GenerationRequest
+from cadence.engines.base import ChatEngine, Delta, EngineError, GenerationRequest, WarmsPrompts
 from cadence.protocol.codes import ErrorCode
 from cadence.turns.core import ConnectionCore
 from cadence.turns.effects import TurnSpec
@@ -90,6 +90,15 @@ class TurnRunner:
         self._feed = feed
         self._deliver = deliver
         self._serial = itertools.count(1)
+
+    def warm(self, prompt: str) -> None:
+        """Ask the chat engine to prefill ``prompt`` if it can; never raises."""
+        chat: object = self._chat  # any engine may also warm prompts
+        if isinstance(chat, WarmsPrompts):
+            try:
+                chat.warm(prompt)
+            except Exception:
+                log.exception("warming a prompt failed")
 
     async def run(self, spec: TurnSpec) -> None:
         """Run ``spec`` to its end; safe to cancel at any point."""

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from cadence.engines.base import ChatMessage, PromptTokenizer
+from cadence.engines.base import ChatMessage, InvalidRequestError, PromptTokenizer
 from cadence.protocol.codes import ErrorCode
 from cadence.protocol.errors import ProtocolError
 from cadence.session.history import drop_oldest_exchanges
@@ -169,6 +169,18 @@ class PromptBuilder:
         history cut), without counting tokens: for the screenshot variant."""
         kept = history[len(history) - built.history_used :] if built.history_used else ()
         return self._messages_text(persona, kept, user_text)
+
+    def render_context(self, persona: Persona, history: Sequence[HistoryEntry]) -> str | None:
+        """The system prompt and history as the next turn's prompt starts
+        (a generation prompt ends it), or ``None`` if there is no system
+        prompt or the template refuses messages without a user turn."""
+        if persona.system_prompt is None:
+            return None
+        messages = [ChatMessage("system", persona.system_prompt), *merge_same_role(history)]
+        try:
+            return self._tokenizer.render(messages)
+        except InvalidRequestError:
+            return None
 
     def _messages_text(self, persona: Persona, history: Sequence[HistoryEntry], user_text: str) -> str:
         """Render system prompt, history and ``user_text``; the user text

@@ -48,12 +48,14 @@ class TurnPlan(NamedTuple):
 
 
 class StartPlan(NamedTuple):
-    """A validated ``start``: the new session state and maybe a turn."""
+    """A validated ``start``: the new session state and maybe a turn, or
+    else maybe the prompt to warm (:attr:`CoreConfig.warm_prompts`)."""
 
     persona: Persona
     history: list[HistoryEntry]
     sampling: Sampling
     turn: TurnPlan | None
+    warm_prompt: str | None = None
 
 
 def _words(text: str) -> int:
@@ -143,10 +145,13 @@ class Admission:
                 raise self._with_ids(frame, exc) from None
         persona = Persona(system, payload.personality, payload.gender)
         history = self._start_history(payload) if payload.history else []
-        turn = None
         if payload.user_utterance:
             turn = self._turn(frame, persona, history, payload.user_utterance, _NO_SAMPLING)
-        return StartPlan(persona, history, payload.sampling, turn)
+            return StartPlan(persona, history, payload.sampling, turn)
+        warm = None
+        if self._config.warm_prompts and self._prompts is not None and mode != "tool":
+            warm = self._prompts.render_context(persona, history)
+        return StartPlan(persona, history, payload.sampling, None, warm)
 
     def _start_history(self, payload: StartPayload) -> list[HistoryEntry]:
         """The client's history, counted and trimmed to the budget."""

@@ -27,6 +27,9 @@ class CoreConfig:
     chat_timeout_s: float = 60.0
     make_sanitizer: FilterFactory = _passthrough
     tool_history_turns: int = 8
+    #: Ask the I/O layer to prefill a session's persona at a ``start``
+    #: without an utterance (the chat engine reuses prefixes).
+    warm_prompts: bool = False
 
     @property
     def payload_limits(self) -> PayloadLimits:

@@ -34,7 +34,7 @@ from cadence.session.store import SessionStore
 from cadence.turns.admission import Admission, TurnPlan, ack_frame
 from cadence.turns.checks import FrameChecks
 from cadence.turns.config import CoreConfig
-from cadence.turns.effects import CloseConnection, Effect, SendFrame, StartTurn
+from cadence.turns.effects import CloseConnection, Effect, SendFrame, StartTurn, WarmPrompt
 from cadence.turns.ledger import TurnLedger
 from cadence.turns.ratelimit import RollingWindow
 from cadence.turns.starting import plan_turn
@@ -159,6 +159,8 @@ class ConnectionCore:
             self._begin(frame, session, plan.turn, now)
         else:
             self._effects.append(SendFrame(ack_frame(frame, plan, session)))
+            if plan.warm_prompt is not None:
+                self._effects.append(WarmPrompt(plan.warm_prompt))
 
     def _on_turn_frame(self, frame: ClientFrame, now: float) -> None:
         session = self._admission.existing(frame, now)

@@ -85,7 +85,14 @@ class TurnEnded(NamedTuple):
     sent_chars: int
 
 
-Effect = SendFrame | SendToken | StartTurn | AbortTurn | CloseConnection | TurnEnded
+class WarmPrompt(NamedTuple):
+    """Prefill ``prompt`` (a started session's persona and history) so its
+    first turn reuses it; best effort, nothing is sent."""
+
+    prompt: str
+
+
+Effect = SendFrame | SendToken | StartTurn | AbortTurn | CloseConnection | TurnEnded | WarmPrompt
 
 __all__ = [
     "AbortTurn",
@@ -96,4 +103,5 @@ __all__ = [
     "StartTurn",
     "TurnEnded",
     "TurnSpec",
+    "WarmPrompt",
 ]

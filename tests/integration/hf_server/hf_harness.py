@@ -26,7 +26,8 @@ async def start_hf_server() -> CadenceServer:
         settings, chat=dataclasses.replace(settings.chat, engine="hf", model=str(MODEL))
     )
     engine = HFEngine(HFEngineConfig(model=str(MODEL), device="cpu", cpu_threads=1))
-    server = CadenceServer(settings, core_config(settings), engine, max_prompt_tokens=2048)
+    config = core_config(settings, warm_prompts=True)  # as `cadence serve` sets it for hf
+    server = CadenceServer(settings, config, engine, max_prompt_tokens=2048)
     await server.start()
     return server
 

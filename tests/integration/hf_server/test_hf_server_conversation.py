@@ -80,3 +80,24 @@ async def test_barge_in_aborts_generation_and_next_turn_answers(hf_server: Caden
                 break
             await asyncio.sleep(0.01)
         assert await _chat_running(hf_server) == 0
+
+
+async def test_a_bare_start_warms_the_persona_for_the_first_turn(hf_server: CadenceServer) -> None:
+    persona = PROMPT + " " + " ".join(f"Rule {n}: never mention the number {n * 7}." for n in range(1, 30))
+
+    def kept_entries() -> int:
+        return int(hf_server.stats()["engines"]["chat"]["prefix_cache"]["entries"])  # type: ignore[index]
+
+    async with client(hf_server) as c:
+        before = kept_entries()
+        await c.ready(chat_prompt=persona, sampling=GREEDY)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60
+        while kept_entries() == before:  # the warm-up prefill runs on the engine's thread
+            assert loop.time() < deadline, "the persona was never warmed"
+            await asyncio.sleep(0.05)
+        done = (await c.turn("Hello there!"))[-1]
+        assert done["type"] == "done", done
+        usage = done["payload"]["usage"]
+        assert usage["prompt_tokens"] > 300
+        assert usage["cached_prompt_tokens"] >= usage["prompt_tokens"] - 20  # only the user turn was new

@@ -9,7 +9,8 @@ import pytest
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedModel
 
-from cadence.engines.hf_batch import DecodeBatch, Row, is_mergeable, new_cache, prefill
+from cadence.engines.hf_batch import DecodeBatch, Row, is_mergeable, prefill
+from cadence.engines.hf_kv import new_cache
 from cadence.engines.hf_request import Job, ReplyState
 
 ATOL = 1e-4

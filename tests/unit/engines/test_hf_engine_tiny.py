@@ -29,6 +29,9 @@ from cadence.engines.base import (
 )
 from cadence.engines.hf import HFEngine
 from cadence.engines.hf_config import HFEngineConfig
+from cadence.engines.hf_loader import load_model
+from cadence.engines.hf_prefill import PrefillQueue
+from cadence.engines.hf_request import Job
 
 TEMPLATE = (
     "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
@@ -162,3 +165,37 @@ async def test_invalid_requests(engine: HFEngine) -> None:
         await collect(engine, GenerationRequest("e", " ", GREEDY))
     with pytest.raises(InvalidRequestError, match="context"):
         await collect(engine, request(engine, "big", "x" * 400))
+
+
+async def test_a_warmed_prompt_is_reused_and_not_counted_as_running(engine: HFEngine) -> None:
+    persona = engine.tokenizer.render([ChatMessage("system", "a persona " * 12)])
+    before = engine.stats().prefix_cache.entries
+    engine.warm(persona)
+    assert engine.running_requests() == 0
+    for _ in range(400):
+        if engine.stats().prefix_cache.entries > before:
+            break
+        await asyncio.sleep(0.01)
+    prompt = engine.tokenizer.render([ChatMessage("system", "a persona " * 12), ChatMessage("user", "hi")])
+    deltas = await collect(engine, GenerationRequest("after-warm", prompt, GREEDY))
+    usage = deltas[-1].usage
+    assert usage is not None and usage.cached_prompt_tokens >= engine.tokenizer.count_rendered(persona) - 12
+
+
+def test_real_prompts_are_prefilled_before_warm_ups(tiny_dir: Path) -> None:
+    loaded = load_model(HFEngineConfig(model=str(tiny_dir), device="cpu", warmup=False))
+    queue = PrefillQueue(chunk_tokens=8)
+    emitted: list[object] = []
+    warm = Job(GenerationRequest("w", loaded.tokenizer.render([ChatMessage("user", "x" * 40)]), GREEDY),
+               emitted.append, warm=True)
+    real = Job(GenerationRequest("r", loaded.tokenizer.render([ChatMessage("user", "y")]), GREEDY),
+               emitted.append)
+    queue.extend([warm, real])
+    with torch.inference_mode():
+        done = [queue.step(loaded) for _ in range(3)]
+        finished = [item.job for item in done if item is not None]
+        assert finished[:1] == [real]  # the real prompt first, though it came second
+        while len(queue):
+            item = queue.step(loaded)
+            finished += [item.job] if item is not None else []
+    assert finished == [real, warm] and emitted == []

@@ -25,6 +25,7 @@ from cadence.turns.effects import (
     SendToken,
     StartTurn,
     TurnEnded,
+    WarmPrompt,
 )
 
 TURN_ENDING = {"generation_timeout", "engine_error", "internal_error"}
@@ -76,6 +77,8 @@ class Peer:
         self.ended_turns: list[tuple[OpenTurn, str]] = []
         #: The user content the next turn started by this peer must record.
         self.expected_user = ""
+        #: Prompts the core asked to warm.
+        self.warmed: list[str] = []
 
 
 class World:
@@ -150,6 +153,9 @@ class World:
         elif isinstance(effect, CloseConnection):
             assert peer.closed_with is None, "closed twice"
             peer.closed_with = int(effect.code)
+        elif isinstance(effect, WarmPrompt):
+            assert self.config.warm_prompts and peer.turn is None, "warmed without being asked"
+            peer.warmed.append(effect.prompt)
 
     def _check_prompt(self, prompt: str | None, session: Any, user: str) -> None:
         """The prompt holds the session's history as it is now (after any

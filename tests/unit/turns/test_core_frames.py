@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import orjson
@@ -121,3 +122,20 @@ def test_end_and_shutdown_and_idle() -> None:
     third = world.connect()
     world.step(third.core.idle_timeout)
     assert third.closed_with == 4000
+
+
+def test_a_start_without_utterance_warms_the_persona_when_asked() -> None:
+    world = World()
+    world.config = dataclasses.replace(world.config, warm_prompts=True)
+    peer = world.connect()
+    _start(world, peer, history=[{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}])
+    assert [orjson.loads(p) for p in peer.warmed] == [[["system", PROMPT], ["user", "hi"], ["assistant", "yo"]]]
+    _start(world, peer, rid="r1", user_utterance="hello")  # a turn starts: nothing to warm
+    assert len(peer.warmed) == 1
+
+
+def test_no_warming_unless_the_engine_can() -> None:
+    world = World()
+    peer = world.connect()
+    _start(world, peer)
+    assert peer.warmed == []
