@@ -3,7 +3,8 @@
 Runs one 6-turn conversation (a bakery persona of about 600 tokens,
 replies capped at 24 tokens, greedy) on several servers started side by
 side. Rounds alternate between servers, so every server sees the same
-machine. ``--servers`` names them:
+machine; vLLM runs alone afterwards (its idle CPU engine keeps every core
+busy). ``--servers`` names them:
 
 - ``after``: the hf engine of this checkout, default settings;
 - ``before``: the hf engine of ``--baseline-src`` (a copy of an older
@@ -109,11 +110,12 @@ class Server:
     python: str = sys.executable
 
 
-async def conversation(port: int) -> list[Turn]:
-    """Run the 6 turns on one server."""
+async def conversation(port: int, greeting_s: float = 0.0) -> list[Turn]:
+    """Run the 6 turns on one server, ``greeting_s`` after the ``start``."""
     turns: list[Turn] = []
     async with CadenceClient(f"ws://127.0.0.1:{port}/ws", api_key=API_KEY, recv_timeout=300) as client:
         await (await client.start(PERSONA, sampling={"temperature": 0.0, "max_tokens": 24})).result()
+        await asyncio.sleep(greeting_s)  # the agent's greeting is being spoken
         for index, question in enumerate(QUESTIONS):
             result = await (await client.message(question)).result()
             server, usage = result.timings.server, result.usage
@@ -123,10 +125,10 @@ async def conversation(port: int) -> list[Turn]:
     return turns
 
 
-async def round_of(port: int, concurrency: int) -> tuple[list[list[Turn]], float]:
+async def round_of(port: int, concurrency: int, greeting_s: float) -> tuple[list[list[Turn]], float]:
     """``concurrency`` conversations at once; their turns and the wall seconds."""
     began = time.perf_counter()
-    results = await asyncio.gather(*(conversation(port) for _ in range(concurrency)))
+    results = await asyncio.gather(*(conversation(port, greeting_s) for _ in range(concurrency)))
     return list(results), time.perf_counter() - began
 
 
@@ -176,17 +178,21 @@ def report(name: str, concurrency: int, rounds: list[tuple[list[list[Turn]], flo
     later = [t.ttft_ms for t in turns if t.index >= 2]
     decode = [r for t in turns if (r := t.decode_tokens_per_s) is not None]
     aggregate = sum(t.tokens for t in turns) / sum(wall for _, wall in rounds)
+    cold = rounds[0][0][0]
     per_turn = [(statistics.median(t.ttft_ms for t in turns if t.index == i),
                  statistics.median(t.cached for t in turns if t.index == i)) for i in range(len(QUESTIONS))]
     summary = {
         "server": name, "concurrency": concurrency, "per_turn_ttft_cached": per_turn,
+        "first_conversation": [(t.ttft_ms, t.cached) for t in cold],
         "turn1_p50": pct(first, 50), "turn1_p95": pct(first, 95),
         "turns3_6_p50": pct(later, 50), "turns3_6_p95": pct(later, 95),
         "ratio_3_6_to_1": pct(later, 50) / pct(first, 50) if first else 0.0,
         "decode_tok_s_p50": pct(decode, 50), "aggregate_tok_s": aggregate,
     }
+    cells = "  ".join(f"{t.ttft_ms:.0f}/{t.cached}" for t in cold)
+    print(f"{name:>10} x{concurrency}  first conversation, ttft ms/cached tokens per turn: {cells}")
     cells = "  ".join(f"{ttft:.0f}/{cached:.0f}" for ttft, cached in per_turn)
-    print(f"{name:>10} x{concurrency}  ttft/cached per turn: {cells}")
+    print(f"{'':>10}     median over all conversations: {cells}")
     print(f"{'':>10}     turn 1 p50 {summary['turn1_p50']:.0f} p95 {summary['turn1_p95']:.0f} ms; "
           f"turns 3-6 p50 {summary['turns3_6_p50']:.0f} p95 {summary['turns3_6_p95']:.0f} ms "
           f"({summary['ratio_3_6_to_1']:.2f}x turn 1); decode {summary['decode_tok_s_p50']:.1f} tok/s per reply; "
@@ -194,8 +200,9 @@ def report(name: str, concurrency: int, rounds: list[tuple[list[list[Turn]], flo
     return summary
 
 
-async def run(args: argparse.Namespace) -> list[dict[str, object]]:
-    servers = parse_servers(args.servers, args.baseline_src)
+async def run_group(servers: list[Server], args: argparse.Namespace) -> list[dict[str, object]]:
+    """Start ``servers`` side by side, run every concurrency in interleaved
+    rounds, report, then stop them."""
     procs = []
     try:
         for offset, server in enumerate(servers):
@@ -206,18 +213,31 @@ async def run(args: argparse.Namespace) -> list[dict[str, object]]:
             for index in range(args.rounds):
                 order = list(enumerate(servers))
                 for offset, server in order if index % 2 == 0 else order[::-1]:
-                    rounds[server.name].append(await round_of(args.port + offset, concurrency))
+                    rounds[server.name].append(await round_of(args.port + offset, concurrency, args.greeting_s))
             summaries += [report(s.name, concurrency, rounds[s.name]) for s in servers]
         for offset, (server, proc) in enumerate(zip(servers, procs, strict=True)):
             state = server_state(proc, args.port + offset)
             print(f"{server.name:>10} at the end: prefix cache {state['prefix_cache_mb']:.1f} MB "
-                  f"({state['evictions']} evictions), server RSS {state['rss_mb']:.0f} MB")
+                  f"({state['evictions']} evictions), server RSS {state['rss_mb']:.0f} MB", flush=True)
             summaries.append({"server": server.name, **state})
         return summaries
     finally:
         for proc in procs:
             proc.terminate()
             proc.wait(120)
+
+
+async def run(args: argparse.Namespace) -> list[dict[str, object]]:
+    """The hf servers together; vLLM alone afterwards: its CPU engine keeps
+    its OpenMP threads spinning on every core even when idle, which would
+    slow the hf servers several times over."""
+    servers = parse_servers(args.servers, args.baseline_src)
+    hf = [s for s in servers if s.name != "vllm"]
+    alone = [s for s in servers if s.name == "vllm"]
+    summaries = await run_group(hf, args) if hf else []
+    for server in alone:
+        summaries += await run_group([server], args)
+    return summaries
 
 
 def main() -> int:
@@ -227,6 +247,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--port", type=int, default=8181)
+    parser.add_argument("--greeting-s", type=float, default=0.0,
+                        help="pause between start and turn 1 (a spoken greeting: the persona warms)")
     parser.add_argument("--json", default=None, help="also write the summaries to this file")
     args = parser.parse_args()
     summaries = asyncio.run(run(args))

@@ -47,7 +47,8 @@ from bench_wsload import Stats, open_sessions
 ROOT = Path(__file__).resolve().parent.parent
 RELAYS = ROOT / "scripts" / "bench_relays"
 API_KEY = "bench-key"
-SERVERS = ("cadence", "cadence-raw", "cadence-base", "cadence-base-raw", "fastapi", "aiohttp", "sansio")
+SERVERS = ("cadence", "cadence-raw", "cadence-base", "cadence-base-raw", "cadence-otel", "fastapi", "aiohttp",
+           "sansio")
 PORTS = {name: 18100 + index for index, name in enumerate(SERVERS)}
 
 
@@ -75,8 +76,12 @@ def server_env(reply_tokens: int, max_sessions: int, tokens_per_second: float = 
 
 
 def variant_env(name: str, args: argparse.Namespace) -> dict[str, str]:
-    """``-raw``: the speech sanitizer off; ``-base``: Cadence from ``--baseline-src``."""
+    """``-raw``: the speech sanitizer off; ``-base``: Cadence from ``--baseline-src``;
+    ``-otel``: traces and metrics exported to ``--otlp-endpoint`` (every 1 s)."""
     extra = {"SANITIZE_OUTPUT": "false"} if name.endswith("-raw") else {}
+    if name == "cadence-otel":
+        extra.update(OTEL_EXPORTER_OTLP_ENDPOINT=args.otlp_endpoint, OTEL_TRACES_EXPORT_INTERVAL_MS="1000",
+                     OTEL_METRICS_EXPORT_INTERVAL_MS="1000")
     if name.startswith("cadence-base"):
         extra["PYTHONPATH"] = str(args.baseline_src)
     return extra
@@ -240,6 +245,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--client-core", type=int, default=1)
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between measurements")
     parser.add_argument("--json", type=Path, help="write every result row here")
+    parser.add_argument("--otlp-endpoint", default="http://127.0.0.1:4318",
+                        help="the OTLP/HTTP collector of the cadence-otel server")
     parser.add_argument(
         "--baseline-src", type=Path,
         help="a copy of src/ to run the cadence-base servers from (PYTHONPATH), for before/after",

@@ -84,6 +84,7 @@ async def run(settings: Settings) -> None:
         await server.drain()
     finally:
         await server.aclose()
+        await server.flush_telemetry(min(10.0, settings.server.drain_timeout_s))
         log.info("stopped")
 
 

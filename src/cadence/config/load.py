@@ -21,6 +21,7 @@ from cadence.config.settings import (
     Settings,
     ToolSettings,
 )
+from cadence.config.telemetry_env import load_telemetry
 from cadence.engines.base import SamplingParams
 
 ENGINES: tuple[EngineName, ...] = ("hf", "vllm", "trt", "echo")
@@ -137,6 +138,7 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, str] | Non
             reply_tokens=env.integer("ECHO_REPLY_TOKENS", 40, 1),
         ),
         tool=_tool(env),
+        telemetry=load_telemetry(env),
     )
     if not settings.server.api_key:
         env.problem("TEXT_API_KEY is not set: the server refuses to start without an API key")

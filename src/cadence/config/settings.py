@@ -108,6 +108,32 @@ class ToolSettings:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class TelemetrySettings:
+    """Where errors, traces and metrics go (all off by default).
+
+    ``traces_endpoint``/``metrics_endpoint`` are full OTLP/HTTP URLs ("" is
+    off); ``otlp_headers`` go with every export request.
+    """
+
+    sentry_dsn: str = ""
+    sentry_environment: str = "production"
+    sentry_release: str = ""
+    sentry_sample_rate: float = 1.0
+    traces_endpoint: str = ""
+    metrics_endpoint: str = ""
+    otlp_headers: tuple[tuple[str, str], ...] = ()
+    service_name: str = "cadence"
+    environment: str = "production"
+    cloud_platform: str = ""
+    traces_export_interval_ms: int = 5000
+    metrics_export_interval_ms: int = 15000
+    traces_batch_size: int = 512
+    traces_sample_rate: float = 1.0
+    export_timeout_s: float = 5.0
+    metrics_public: bool = False
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the server needs, validated."""
 
@@ -119,6 +145,7 @@ class Settings:
     chat: ChatSettings = ChatSettings()
     echo: EchoSettings = EchoSettings()
     tool: ToolSettings = ToolSettings()
+    telemetry: TelemetrySettings = TelemetrySettings()
 
     @property
     def has_chat(self) -> bool:
@@ -140,6 +167,7 @@ __all__ = [
     "LimitSettings",
     "ServerSettings",
     "SessionSettings",
+    "TelemetrySettings",
     "Settings",
     "ToolSettings",
 ]

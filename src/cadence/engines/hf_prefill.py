@@ -10,7 +10,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import torch
 from transformers import DynamicCache
@@ -99,14 +99,18 @@ class PrefillQueue:
     def drop_cancelled(self) -> None:
         """Forget cancelled jobs; what a half-done prefill processed is kept
         in the prefix cache."""
-        if any(waiting.job.cancelled for waiting in self._waiting):
+        self._drop(lambda waiting: waiting.job.cancelled)
+
+    def _drop(self, leaves: Callable[[_Waiting], bool]) -> None:
+        """Forget the jobs ``leaves`` picks, keeping what their prefill processed."""
+        if any(leaves(waiting) for waiting in self._waiting):
             for waiting in self._waiting:
                 prompt = waiting.prompt
-                if waiting.job.cancelled and prompt is not None and prompt.done and self._prefix is not None:
+                if leaves(waiting) and prompt is not None and prompt.done and self._prefix is not None:
                     layers = cache_layers(prompt.cache)
                     if layers is not None:
                         self._prefix.store(prompt.ids[0, : prompt.done].tolist(), layers)
-            self._waiting = collections.deque(w for w in self._waiting if not w.job.cancelled)
+            self._waiting = collections.deque(w for w in self._waiting if not leaves(w))
 
     def clear(self) -> None:
         """Forget every job."""
@@ -123,6 +127,10 @@ class PrefillQueue:
         if not self._waiting:
             return None
         head = next((w for w in self._waiting if not w.job.warm), self._waiting[0])
+        if not head.job.warm and any(w.job.warm and w.prompt is not None for w in self._waiting):
+            # A real prompt preempts started warm-ups: they leave the queue and
+            # keep what they processed, which the real prompt reuses if it shares it.
+            self._drop(lambda waiting: waiting.job.warm and waiting.prompt is not None)
         try:
             if head.prompt is None:
                 head.prompt = _tokenize(loaded, head.job, self._prefix)

@@ -28,6 +28,7 @@ from cadence.server.turn_runner import ToolService, TurnRunner
 from cadence.server.wire import WireHandler, WireLimits, WireProtocol
 from cadence.session.prompt import PromptBudgets, PromptBuilder
 from cadence.session.store import SessionStore
+from cadence.telemetry import ConnectionRecord, build_telemetry
 from cadence.turns.config import CoreConfig
 from cadence.turns.core import ConnectionCore
 from cadence.turns.effects import TurnEnded
@@ -46,6 +47,14 @@ def _prompt_limit(chat: ChatEngine, max_out: int) -> int | None:
     if isinstance(direct, int):
         return direct
     return max(1, context - max_out) if isinstance(context, int) else None
+
+
+def _model_name(settings: Settings) -> str:
+    """The chat model's name for the GenAI attributes ("" without a chat model)."""
+    if not settings.has_chat:
+        return ""
+    model = settings.chat.model or f"{settings.chat.engine}-default"
+    return model.rstrip("/").rsplit("/", 1)[-1]
 
 
 class CadenceServer:
@@ -67,7 +76,12 @@ class CadenceServer:
         srv = settings.server
         self.store = SessionStore(settings.sessions.store_max, settings.sessions.ttl_s)
         self.gate = Gate(srv.api_key, srv.max_connections, AuthThrottle(srv.max_auth_failures, srv.auth_window_s))
-        self._handshake = Handshake(self.gate, self.stats)
+        #: Where turns, connections and errors are reported (docs/TELEMETRY.md).
+        self.telemetry = build_telemetry(settings, self._active_counts, self._cache_resets,
+                                         model=_model_name(settings))
+        self._handshake = Handshake(self.gate, self.stats, self.telemetry.metrics_text,
+                                    metrics_public=settings.telemetry.metrics_public,
+                                    on_rejected=self.telemetry.handshake_rejected)
         self.handlers: set[ConnectionHandler] = set()
         self._connections: set[asyncio.Task[None]] = set()
         self._server: asyncio.Server | None = None
@@ -99,6 +113,7 @@ class CadenceServer:
         srv = self.settings.server
         limits = self._limits
         loop = asyncio.get_running_loop()
+        began = loop.time()
         flusher = self.flusher = FlushScheduler(loop)
         self._server = await loop.create_server(
             lambda: WireProtocol(self, limits, flusher), srv.host, srv.port
@@ -118,6 +133,7 @@ class CadenceServer:
             budgets = PromptBudgets(sessions.chat_prompt_max_tokens, sessions.user_utt_max_tokens, limit)
             self._prompts = PromptBuilder(self._chat.tokenizer, budgets)
         self.gate.not_ready = {}
+        self.telemetry.startup_finished(loop.time() - began)
         self._sweeper = asyncio.create_task(self._sweep_sessions())
         janitor = getattr(self._chat, "reset_prefix_cache_when_idle", None)
         interval = self.settings.chat.cache_reset_interval_s
@@ -149,27 +165,38 @@ class CadenceServer:
         if self.gate.draining:
             core.start_draining()
         outbound = Outbound(wire, send_timeout_s=srv.send_timeout_s)
+        record = self.telemetry.connection_opened(core.id, max(0.0, loop.time() - wire.connected_at))
         handler = ConnectionHandler(
             wire, core, outbound,
             lambda c, feed, deliver: TurnRunner(c, self._chat, self._tool, feed, deliver),
             srv.idle_timeout_s,
-            self._log_turn,
+            lambda ended: self._turn_ended(ended, record),
+            self.telemetry.frame_rejected,
         )
         self.handlers.add(handler)
-        task = loop.create_task(self._serve(wire, handler))
+        task = loop.create_task(self._serve(wire, handler, record))
         self._connections.add(task)
         task.add_done_callback(self._connections.discard)
         return handler
 
-    async def _serve(self, wire: WireProtocol, handler: ConnectionHandler) -> None:
+    async def _serve(self, wire: WireProtocol, handler: ConnectionHandler, record: ConnectionRecord) -> None:
         try:
             await handler.run()
         finally:
             self.handlers.discard(handler)
             self.gate.release(wire)
             self._changed.set()
+            self.telemetry.connection_closed(record, idle_timeout=handler.close_code == CloseCode.IDLE_TIMEOUT)
 
-    def _log_turn(self, ended: TurnEnded) -> None:
+    def _active_counts(self) -> tuple[int, int]:
+        return len(self.handlers), self.running_turns()
+
+    def _cache_resets(self) -> int:
+        resets = getattr(self._chat, "cache_resets", None)
+        return int(getattr(resets, "succeeded", 0))
+
+    def _turn_ended(self, ended: TurnEnded, record: ConnectionRecord) -> None:
+        self.telemetry.turn_ended(ended, record, record.connection_id)
         self._changed.set()
         turn_log.info(
             "turn session=%s request=%s outcome=%s ttft_ms=%s tool_ms=%s total_ms=%.1f "
@@ -255,6 +282,11 @@ class CadenceServer:
             await self._chat.aclose()
         if self._tool is not None:
             await self._tool.aclose()
+
+    async def flush_telemetry(self, timeout_s: float) -> None:
+        """Send pending spans, metrics and error events (each export within
+        ``timeout_s``), off the event loop. Call once, at shutdown."""
+        await asyncio.to_thread(self.telemetry.shutdown, timeout_s)
 
 
 __all__ = ["CadenceServer"]

@@ -51,6 +51,7 @@ class ConnectionHandler:
         make_runner: Callable[[ConnectionCore, Feed, DeliverDelta], TurnRunner],
         idle_timeout_s: float,
         on_turn_ended: TurnObserver,
+        on_rejected: Callable[[str], None] = lambda code: None,
     ) -> None:
         self._wire = wire
         self._core = core
@@ -58,6 +59,9 @@ class ConnectionHandler:
         self._runner = make_runner(core, self.feed, self.engine_delta)
         self._idle_timeout_s = idle_timeout_s
         self._on_turn_ended = on_turn_ended
+        self._on_rejected = on_rejected
+        #: The close code the core chose, if it closed the connection.
+        self.close_code: int | None = None
         self._loop = asyncio.get_running_loop()
         # Running turns: their task and their deadline (CHAT_TIMEOUT_S). One
         # timer serves every deadline of the connection, armed for the
@@ -120,6 +124,8 @@ class ConnectionHandler:
             self._outbound.token(effect.session_id, effect.request_id, effect.text)
         elif isinstance(effect, SendFrame):
             self._outbound.frame(effect.data)
+            if effect.rejected is not None:
+                self._on_rejected(effect.rejected)
         elif isinstance(effect, StartTurn):
             spec = effect.spec
             task = self._loop.create_task(self._runner.run(spec))
@@ -135,6 +141,7 @@ class ConnectionHandler:
             if aborted is not None:
                 aborted.cancel()
         elif isinstance(effect, CloseConnection):
+            self.close_code = int(effect.code)
             self._outbound.close(effect.code, effect.reason)
         elif isinstance(effect, WarmPrompt):
             self._runner.warm(effect.prompt)

@@ -1,6 +1,6 @@
 """Decisions taken before any WebSocket exists: routes, auth, capacity.
 
-``/healthz``, ``/readyz`` and ``/stats`` are answered here; ``/ws`` requests
+``/healthz``, ``/readyz``, ``/stats`` and ``/metrics`` are answered here; ``/ws`` requests
 are checked in the order of PROTOCOL.md section 1 (draining, auth-failure
 throttle, key, capacity). A request that passes holds a connection slot
 until its handler ends or the handshake fails.
@@ -13,11 +13,13 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+import orjson
 from websockets.http11 import Request, Response
 
 from cadence.protocol.codes import ErrorCode
 from cadence.server.auth import AuthThrottle, keys_valid, presented_keys
-from cadence.server.http import Peer, error_response, object_response
+from cadence.server.http import Peer, error_response, object_response, text_response
+from cadence.telemetry.prometheus import CONTENT_TYPE as METRICS_CONTENT_TYPE
 
 Status = http.HTTPStatus
 
@@ -88,18 +90,42 @@ def _client_ip(connection: Peer) -> str:
     return "unknown"
 
 
+def _error_code(response: Response) -> str:
+    """The ``code`` of a rejection's ``error`` envelope."""
+    try:
+        return str(orjson.loads(response.body)["payload"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return f"http_{response.status_code}"
+
+
 class Handshake:
     """``process_request`` / ``process_response`` hooks for ``serve``."""
 
-    def __init__(self, gate: Gate, stats: Callable[[], dict[str, object]]) -> None:
+    def __init__(
+        self,
+        gate: Gate,
+        stats: Callable[[], dict[str, object]],
+        metrics: Callable[[], str] = lambda: "",
+        *,
+        metrics_public: bool = False,
+        on_rejected: Callable[[str], None] = lambda reason: None,
+    ) -> None:
+        """``metrics`` renders ``/metrics`` (key-protected unless
+        ``metrics_public``); ``on_rejected`` hears each refused upgrade's code."""
         self._gate = gate
         self._stats = stats
+        self._metrics = metrics
+        self._metrics_public = metrics_public
+        self._on_rejected = on_rejected
 
     def process_request(self, connection: Peer, request: Request) -> Response | None:
         """Answer HTTP routes or vet a ``/ws`` upgrade."""
         path = urlsplit(request.path).path
         if path == "/ws":
-            return self._gate.admit_websocket(connection, request)
+            rejection = self._gate.admit_websocket(connection, request)
+            if rejection is not None:
+                self._on_rejected(_error_code(rejection))
+            return rejection
         if path == "/healthz":
             return object_response(connection, Status.OK, {"status": "ok"})
         if path == "/readyz":
@@ -107,6 +133,9 @@ class Handshake:
         if path == "/stats":
             rejection = self._gate.authorize(connection, request)
             return rejection or object_response(connection, Status.OK, self._stats())
+        if path == "/metrics":
+            rejection = None if self._metrics_public else self._gate.authorize(connection, request)
+            return rejection or text_response(connection, Status.OK, self._metrics(), METRICS_CONTENT_TYPE)
         return object_response(connection, Status.NOT_FOUND, {"status": "not_found", "path": path})
 
     def _readyz(self, connection: Peer) -> Response:

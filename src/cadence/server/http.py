@@ -47,6 +47,19 @@ def json_response(
     return response
 
 
+def text_response(connection: Peer, status: http.HTTPStatus, body: str, content_type: str) -> Response:
+    """A response with a text body of ``content_type``."""
+    response = connection.respond(status, "")
+    data = body.encode()
+    response.body = data
+    headers = response.headers
+    for name in ("Content-Type", "Content-Length"):
+        del headers[name]
+    headers["Content-Type"] = content_type
+    headers["Content-Length"] = str(len(data))
+    return response
+
+
 def error_response(
     connection: Peer,
     status: http.HTTPStatus,
@@ -64,4 +77,4 @@ def object_response(connection: Peer, status: http.HTTPStatus, data: object) -> 
     return json_response(connection, status, orjson.dumps(data))
 
 
-__all__ = ["Peer", "error_response", "json_response", "object_response"]
+__all__ = ["Peer", "error_response", "json_response", "object_response", "text_response"]

@@ -1,11 +1,10 @@
 """One TCP connection carrying one WebSocket, on websockets' sans-I/O layer.
 
-:class:`WireProtocol` is an :class:`asyncio.Protocol` driving websockets'
-documented sans-I/O ``ServerProtocol``, as uvicorn does; nothing here runs a
-task, everything is handled as data arrives. A frame costs one protocol
-call; a step's frames leave in one write when the server's
-:class:`~cadence.server.flush.FlushScheduler` flushes the connection
-(handshake responses, pings and closes go at once, behind what waits).
+:class:`WireProtocol` is an :class:`asyncio.Protocol` driving websockets' documented sans-I/O
+``ServerProtocol``, as uvicorn does; nothing here runs a task, everything is handled as data
+arrives. A frame costs one protocol call; a step's frames leave in one write when the server's
+:class:`~cadence.server.flush.FlushScheduler` flushes the connection (handshake responses,
+pings and closes go at once, behind what waits).
 
 Contract with the layers above:
 - the :class:`WireOpener` (the server) vets the HTTP request and, once the
@@ -14,9 +13,8 @@ Contract with the layers above:
   signals (``writing_paused`` above ``write_limit_bytes`` buffered,
   ``writing_resumed`` once drained) and exactly one ``connection_closed``.
 
-Protocol errors (oversized: 1009, invalid UTF-8: 1007, bad framing: 1002)
-close as RFC 6455 says; a peer late to finish a close or the handshake, or
-to answer a ping (``*_timeout_s``), is cut off.
+Protocol errors (oversized: 1009, invalid UTF-8: 1007, bad framing: 1002) close as RFC 6455
+says; a peer late to finish a close or the handshake, or to answer a ping, is cut off.
 """
 
 from __future__ import annotations
@@ -105,6 +103,7 @@ class WireProtocol(asyncio.Protocol):
         #: True while the transport buffers more than the write limit.
         self.paused = False
         self.remote_address: object = None
+        self.connected_at = 0.0  # loop time of the TCP connection: the handshake wait starts there
         self._flush_requested = False
 
     # -- what the layers above use ------------------------------------------
@@ -171,6 +170,7 @@ class WireProtocol(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = cast(asyncio.Transport, transport)
+        self.connected_at = self._loop.time()
         self._flusher.connection_opened()
         self._transport.set_write_buffer_limits(high=self._limits.write_limit_bytes)
         self.remote_address = transport.get_extra_info("peername")

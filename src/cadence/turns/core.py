@@ -116,7 +116,7 @@ class ConnectionCore:
             self._reject(exc, now)
 
     def _reject(self, exc: ProtocolError, now: float) -> None:
-        self._effects.append(SendFrame(encode.error_from(exc)))
+        self._effects.append(SendFrame(encode.error_from(exc), exc.code))
         if exc.code not in ABUSE_ERRORS or self._config.limits.max_invalid <= 0:
             return
         self._invalid.record(now)

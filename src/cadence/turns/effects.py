@@ -35,9 +35,11 @@ class TurnSpec(NamedTuple):
 
 
 class SendFrame(NamedTuple):
-    """Send an encoded frame."""
+    """Send an encoded frame; ``rejected`` is the error code when it refuses
+    a client frame (for telemetry)."""
 
     data: bytes
+    rejected: str | None = None
 
 
 class SendToken(NamedTuple):

@@ -31,6 +31,7 @@ from cadence.engines.hf import HFEngine
 from cadence.engines.hf_config import HFEngineConfig
 from cadence.engines.hf_loader import load_model
 from cadence.engines.hf_prefill import PrefillQueue
+from cadence.engines.hf_prefix import PrefixCache
 from cadence.engines.hf_request import Job
 
 TEMPLATE = (
@@ -199,3 +200,23 @@ def test_real_prompts_are_prefilled_before_warm_ups(tiny_dir: Path) -> None:
             item = queue.step(loaded)
             finished += [item.job] if item is not None else []
     assert finished == [real, warm] and emitted == []
+
+
+def test_a_real_prompt_preempts_a_started_warm_up_and_reuses_its_work(tiny_dir: Path) -> None:
+    loaded = load_model(HFEngineConfig(model=str(tiny_dir), device="cpu", warmup=False))
+    prefix = PrefixCache(64 * 1024 * 1024)
+    queue = PrefillQueue(chunk_tokens=8, prefix=prefix)
+    persona = [ChatMessage("system", "z" * 40)]
+    warm = Job(GenerationRequest("w", loaded.tokenizer.render(persona), GREEDY), lambda item: True, warm=True)
+    real_prompt = loaded.tokenizer.render([*persona, ChatMessage("user", "hi")])
+    replies: list[object] = []
+    real = Job(GenerationRequest("r", real_prompt, GREEDY), replies.append)
+    queue.extend([warm])
+    with torch.inference_mode():
+        assert queue.step(loaded) is None  # the warm-up has begun (8 tokens)
+        queue.extend([real])
+        done = None
+        while done is None:
+            done = queue.step(loaded)
+    assert done.job is real and len(queue) == 0  # the warm-up left the queue
+    assert done.reply.cached_tokens == 8  # ...and the real prompt reused what it processed
