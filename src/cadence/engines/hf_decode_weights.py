@@ -15,7 +15,11 @@ SmolLM2-135M: a one-session decode step at 600 tokens 47 ms instead of
 :func:`add_decode_weights` swaps each ``nn.Linear`` of a model for a
 :class:`DecodeLinear` that keeps the original ``weight`` and ``bias``
 (tied embeddings stay tied); the copies are used only inside
-:meth:`DecodeWeights.decoding`.
+:meth:`DecodeWeights.decoding`. Projections that read the same input
+(``q_proj``/``k_proj``/``v_proj`` of an attention block, ``gate_proj``/
+``up_proj`` of an MLP: the Llama, Mistral, Qwen and SmolLM layouts) share
+one concatenated copy, so a decode step makes 2 matrix calls per layer for
+them instead of 5 (7-10% of a step on the development VM).
 """
 
 from __future__ import annotations
@@ -51,6 +55,32 @@ class DecodeWeights:
             self.active = False
 
 
+#: Sibling projections that read the same input tensor, by attribute name.
+FUSED_GROUPS = (("q_proj", "k_proj", "v_proj"), ("gate_proj", "up_proj"))
+
+
+class _FusedCopy:
+    """One concatenated decode copy for sibling projections.
+
+    The first sibling called with an input computes every sibling's output;
+    the others, called with the same tensor object, take theirs. The last
+    input is held, so its identity cannot be reused by another tensor.
+    """
+
+    def __init__(self, weights: list[torch.Tensor]) -> None:
+        self.weight = torch.cat(weights)
+        self.sizes = [w.shape[0] for w in weights]
+        self._input: torch.Tensor | None = None
+        self._outputs: tuple[torch.Tensor, ...] = ()
+
+    def output(self, inputs: torch.Tensor, index: int) -> torch.Tensor:
+        if inputs is not self._input:
+            fused = F.linear(inputs.to(self.weight.dtype), self.weight).to(inputs.dtype)
+            self._outputs = torch.split(fused, self.sizes, dim=-1)
+            self._input = inputs
+        return self._outputs[index]
+
+
 class DecodeLinear(nn.Module):
     """An ``nn.Linear`` with a second, smaller copy of its weight for decode steps.
 
@@ -68,15 +98,35 @@ class DecodeLinear(nn.Module):
         #: The decode copy: a plain attribute, not a buffer or parameter, so
         #: it stays out of ``state_dict`` (add copies after moving the model).
         self.decode_weight: torch.Tensor = linear.weight.detach().to(dtype)
+        self._fused: _FusedCopy | None = None
+        self._fused_index = 0
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         """``inputs @ weight.T + bias``, through the decode copy while the
         switch is on."""
         if not self._switch.active:
             return F.linear(inputs, self.weight, self.bias)
-        decode_weight = self.decode_weight
-        out = F.linear(inputs.to(decode_weight.dtype), decode_weight).to(inputs.dtype)
+        if self._fused is not None:
+            out = self._fused.output(inputs, self._fused_index)
+        else:
+            decode_weight = self.decode_weight
+            out = F.linear(inputs.to(decode_weight.dtype), decode_weight).to(inputs.dtype)
         return out if self.bias is None else out + self.bias
+
+
+def _fuse_siblings(module: nn.Module) -> None:
+    """Give each group of :data:`FUSED_GROUPS` under ``module`` one shared copy."""
+    for names in FUSED_GROUPS:
+        members = [getattr(module, name, None) for name in names]
+        if not all(isinstance(m, DecodeLinear) for m in members):
+            continue
+        linears = [m for m in members if isinstance(m, DecodeLinear)]
+        if len({m.in_features for m in linears}) != 1:
+            continue
+        fused = _FusedCopy([m.decode_weight for m in linears])
+        for index, member in enumerate(linears):
+            member._fused, member._fused_index = fused, index
+            member.decode_weight = fused.weight[sum(fused.sizes[:index]):sum(fused.sizes[: index + 1])]
 
 
 def add_decode_weights(model: nn.Module, dtype: torch.dtype) -> DecodeWeights:
@@ -92,6 +142,8 @@ def add_decode_weights(model: nn.Module, dtype: torch.dtype) -> DecodeWeights:
                 swapped = DecodeLinear(child, dtype, switch)
                 setattr(module, name, swapped)
                 switch.nbytes += swapped.decode_weight.numel() * swapped.decode_weight.element_size()
+    for module in list(model.modules()):
+        _fuse_siblings(module)
     return switch
 
 

@@ -55,3 +55,19 @@ def test_no_copy_when_the_weights_already_have_the_dtype() -> None:
     assert switch.nbytes == 0 and not any(isinstance(m, DecodeLinear) for m in model.modules())
     with switch.decoding(rows=1):
         assert not switch.active
+
+
+def test_sibling_projections_share_one_copy_and_give_their_own_outputs() -> None:
+    model = tiny_model()
+    switch = add_decode_weights(model, torch.bfloat16)
+    attention, mlp = model.model.layers[0].self_attn, model.model.layers[0].mlp
+    inputs = torch.randn(1, 1, 32)
+    with torch.inference_mode(), switch.decoding(rows=1):
+        for owner, names in ((attention, ("q_proj", "k_proj", "v_proj")), (mlp, ("gate_proj", "up_proj"))):
+            for name in reversed(names):  # any call order
+                projection = getattr(owner, name)
+                alone = nn.functional.linear(inputs.to(torch.bfloat16), projection.decode_weight).float()
+                assert torch.equal(projection(inputs), alone)
+    assert attention.q_proj.decode_weight.untyped_storage().data_ptr() == \
+        attention.v_proj.decode_weight.untyped_storage().data_ptr()  # one copy, not three
+    assert switch.nbytes == sum(m.weight.numel() * 2 for m in model.modules() if isinstance(m, DecodeLinear))
