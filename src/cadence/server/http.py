@@ -35,28 +35,25 @@ def json_response(
     retry_after: float | None = None,
 ) -> Response:
     """A response with a JSON body (and ``Retry-After`` when given)."""
-    response = connection.respond(status, "")
-    response.body = body
-    headers = response.headers
-    for name in ("Content-Type", "Content-Length"):
-        del headers[name]
-    headers["Content-Type"] = "application/json"
-    headers["Content-Length"] = str(len(body))
+    response = _body_response(connection, status, body, "application/json")
     if retry_after is not None:
-        headers["Retry-After"] = str(max(1, int(retry_after + 0.999)))
+        response.headers["Retry-After"] = str(max(1, int(retry_after + 0.999)))
     return response
 
 
 def text_response(connection: Peer, status: http.HTTPStatus, body: str, content_type: str) -> Response:
     """A response with a text body of ``content_type``."""
+    return _body_response(connection, status, body.encode(), content_type)
+
+
+def _body_response(connection: Peer, status: http.HTTPStatus, body: bytes, content_type: str) -> Response:
     response = connection.respond(status, "")
-    data = body.encode()
-    response.body = data
+    response.body = body
     headers = response.headers
     for name in ("Content-Type", "Content-Length"):
         del headers[name]
     headers["Content-Type"] = content_type
-    headers["Content-Length"] = str(len(data))
+    headers["Content-Length"] = str(len(body))
     return response
 
 
