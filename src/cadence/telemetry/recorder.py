@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from cadence.telemetry.catalog import GPU_METRICS, METRICS, PREFIX
 from cadence.telemetry.gpu import GpuReader
-from cadence.telemetry.prometheus import GaugeSample, render
+from cadence.telemetry.prometheus import render
 from cadence.telemetry.registry import Attributes, MetricSpec, Registry, series_key
 from cadence.telemetry.spans import SpanRecorder, TurnTiming
 from cadence.turns.effects import TurnEnded
@@ -188,4 +188,4 @@ class Telemetry:
         ]
 
 
-__all__ = ["ActiveCounts", "ConnectionRecord", "GaugeSample", "Telemetry"]
+__all__ = ["ActiveCounts", "ConnectionRecord", "Telemetry"]

@@ -55,8 +55,8 @@ class SpanRecorder:
         return span
 
     def session_ended(self, span: Any, turns: int) -> None:
-        """Close a connection's span."""
-        if span is None:
+        """Close a connection's span (already closed by :meth:`close`: nothing)."""
+        if span is None or span not in self._open:
             return
         span.set_attribute("cadence.turns", turns)
         span.end()

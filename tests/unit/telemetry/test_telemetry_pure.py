@@ -116,3 +116,20 @@ def test_scrub_keeps_no_conversation_text_or_key() -> None:
     assert out["contexts"] == {"runtime": {"name": "CPython"}}
     assert out["exception"]["values"][1]["value"] == "hf decode step failed with key [key]"
     assert RATE_LIMIT_S == 10.0
+
+
+def test_a_session_span_closed_at_shutdown_is_not_ended_again() -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from cadence.telemetry.spans import SpanRecorder
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    spans = SpanRecorder(provider.get_tracer("test"), {})
+    session = spans.session_started("c1")
+    spans.close()  # shutdown flush while the connection is still open
+    spans.session_ended(session, turns=2)  # the connection closes afterwards
+    assert [span.name for span in exporter.get_finished_spans()] == ["session"]
