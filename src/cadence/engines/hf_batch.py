@@ -25,6 +25,7 @@ from transformers import DynamicCache, PreTrainedModel
 
 from cadence.engines.hf_decode_weights import DecodeWeights
 from cadence.engines.hf_kv import is_full_attention, slab_cache
+from cadence.engines.hf_lean_decode import LeanDecoder
 from cadence.engines.hf_request import Job, ReplyState
 
 
@@ -145,22 +146,30 @@ class DecodeBatch:
         self.rows.append(row)
         self._padded = bool((self._mask == 0).any())
 
-    def step(self, model: PreTrainedModel, weights: DecodeWeights | None = None) -> torch.Tensor:
+    def step(
+        self, model: PreTrainedModel, weights: DecodeWeights | None = None, lean: LeanDecoder | None = None
+    ) -> torch.Tensor:
         """Run one decode step for every row (with ``weights``' decode
-        copies where they pay); return logits ``[B, V]``."""
-        ones = torch.ones((len(self.rows), 1), dtype=self._mask.dtype, device=self._mask.device)
+        copies where they pay, through ``lean`` when given); return logits
+        ``[B, V]``."""
+        rows = len(self.rows)
+        ones = torch.ones((rows, 1), dtype=self._mask.dtype, device=self._mask.device)
         mask = torch.cat((self._mask, ones), dim=1)
-        with weights.decoding(len(self.rows)) if weights is not None else contextlib.nullcontext():
-            out = model(
-                input_ids=self._next,
-                attention_mask=mask if self._padded else None,
-                position_ids=self._positions.unsqueeze(1),
-                past_key_values=self._cache,
-                use_cache=True,
-            )
+        positions = self._positions.unsqueeze(1)
+        if lean is not None and weights is not None and weights.pays(rows) and self._cache is not None:
+            logits = lean.step(self._next, positions, self._cache, mask if self._padded else None)
+        else:
+            with weights.decoding(rows) if weights is not None else contextlib.nullcontext():
+                out = model(
+                    input_ids=self._next,
+                    attention_mask=mask if self._padded else None,
+                    position_ids=positions,
+                    past_key_values=self._cache,
+                    use_cache=True,
+                )
+            logits = out.logits[:, -1, :]
         self._mask = mask
         self._positions = self._positions + 1
-        logits: torch.Tensor = out.logits[:, -1, :]
         return logits
 
     def set_next(self, tokens: list[int]) -> None:

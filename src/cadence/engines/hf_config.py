@@ -42,8 +42,10 @@ class HFEngineConfig:
             stalls that make batched steps many times slower.
         decode_dtype: dtype of a second copy of the linear weights used by
             decode steps (:mod:`cadence.engines.hf_decode_weights`):
-            ``auto`` is ``bfloat16`` for a float32 model on CPU (decode
-            there is bound by the bytes of weights read) and no copy
+            ``auto``, for a float32 model on CPU (decode there is bound by
+            the bytes of weights read), is whichever of ``bfloat16`` and
+            ``float16`` reads faster on this CPU
+            (:mod:`cadence.engines.hf_decode_dtype`), and no copy
             otherwise; a dtype equal to the model's adds no copy.
     """
 

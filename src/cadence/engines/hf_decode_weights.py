@@ -45,10 +45,14 @@ class DecodeWeights:
         #: Whether linear layers use their decode copy now.
         self.active = False
 
+    def pays(self, rows: int) -> bool:
+        """Whether a decode step of ``rows`` rows should use the copies."""
+        return rows <= DECODE_MAX_ROWS and self.nbytes > 0
+
     @contextlib.contextmanager
     def decoding(self, rows: int) -> Iterator[None]:
         """Use the copies for a decode step of ``rows`` rows, if it pays."""
-        self.active = rows <= DECODE_MAX_ROWS and self.nbytes > 0
+        self.active = self.pays(rows)
         try:
             yield
         finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import logging
 import types
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,15 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel
 
 from cadence.engines.base import EngineError
 from cadence.engines.hf_config import HFEngineConfig
-from cadence.engines.hf_decode_weights import DecodeWeights, add_decode_weights
+from cadence.engines.hf_decode_dtype import fastest_decode_dtype
+from cadence.engines.hf_decode_weights import DECODE_MAX_ROWS, DecodeWeights, add_decode_weights
+from cadence.engines.hf_lean_decode import LeanDecoder, lean_decoder
 from cadence.engines.hf_tokenizer import HFPromptTokenizer
 
 _DTYPES = types.MappingProxyType(
     {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 )
+logger = logging.getLogger(__name__)
 _PREPARE_HINT = (
     "for the default model run `python -m cadence models prepare` first, "
     "or point the engine at an existing model folder"
@@ -42,6 +46,8 @@ class LoadedModel:
             prefill computes logits for its last position only.
         decode_weights: the switch of the decode weight copies (``nbytes``
             0 when there are none).
+        lean_decoder: straight-line decode steps over those copies, for
+            the model layouts :mod:`cadence.engines.hf_lean_decode` covers.
     """
 
     model: PreTrainedModel
@@ -51,6 +57,7 @@ class LoadedModel:
     max_model_len: int
     keeps_last_logits: bool
     decode_weights: DecodeWeights = dataclasses.field(default_factory=DecodeWeights)
+    lean_decoder: LeanDecoder | None = None
 
 
 def resolve_device(name: str) -> torch.device:
@@ -76,11 +83,17 @@ def resolve_dtype(name: str, device: torch.device) -> torch.dtype:
     return torch.float32
 
 
-def resolve_decode_dtype(name: str, device: torch.device, dtype: torch.dtype) -> torch.dtype:
-    """The dtype of the decode weight copy (``auto``: bf16 for fp32 on CPU)."""
+def resolve_decode_dtype(
+    name: str, device: torch.device, dtype: torch.dtype, model: torch.nn.Module | None = None
+) -> torch.dtype:
+    """The dtype of the decode weight copy. ``auto``: for a float32 model on
+    CPU, the half-size dtype whose one-row products over ``model``'s own
+    matrices are fastest here (bfloat16 without a model); otherwise no copy."""
     if name != "auto":
         return _DTYPES[name]
-    return torch.bfloat16 if device.type == "cpu" and dtype == torch.float32 else dtype
+    if device.type != "cpu" or dtype != torch.float32:
+        return dtype
+    return fastest_decode_dtype(model) if model is not None else torch.bfloat16
 
 
 def _is_local(model: str) -> bool:
@@ -143,7 +156,12 @@ def load_model(config: HFEngineConfig) -> LoadedModel:
         model = model.to(device).eval()
     except Exception as exc:
         raise EngineError(f"cannot move model to {device}: {type(exc).__name__}") from exc
-    decode_weights = add_decode_weights(model, resolve_decode_dtype(config.decode_dtype, device, dtype))
+    decode_dtype = resolve_decode_dtype(config.decode_dtype, device, dtype, model)
+    decode_weights = add_decode_weights(model, decode_dtype)
+    lean = lean_decoder(model) if decode_weights.nbytes else None
+    if decode_weights.nbytes:
+        logger.info("hf decode steps of 1-%d rows read a %s copy of the weights (%d MB)%s", DECODE_MAX_ROWS, decode_dtype,
+                    decode_weights.nbytes >> 20, ", through the lean decode step" if lean else "")
     tokenizer = HFPromptTokenizer(hf_tokenizer, config.chat_template)
     max_len = config.max_model_len or int(getattr(model.config, "max_position_embeddings", 0) or 2048)
     keeps_last = "logits_to_keep" in inspect.signature(model.forward).parameters
@@ -155,6 +173,7 @@ def load_model(config: HFEngineConfig) -> LoadedModel:
         max_model_len=max_len,
         keeps_last_logits=keeps_last,
         decode_weights=decode_weights,
+        lean_decoder=lean,
     )
 
 

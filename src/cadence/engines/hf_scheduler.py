@@ -217,7 +217,7 @@ class Scheduler:
     def _decode_step(self, loaded: LoadedModel, batch: DecodeBatch) -> None:
         """Run one forward pass of ``batch``; sample, emit, drop finished rows."""
         try:
-            logits = batch.step(loaded.model, loaded.decode_weights)
+            logits = batch.step(loaded.model, loaded.decode_weights, loaded.lean_decoder)
         except Exception as exc:
             logger.exception("hf decode step failed")
             for row in batch.rows:

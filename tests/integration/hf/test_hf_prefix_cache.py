@@ -23,7 +23,11 @@ PERSONA = ("You are Rosa, the voice assistant of a small bakery in Lisbon. You k
 
 
 async def _engine(model: Path, **config: object) -> HFEngine:
-    engine = HFEngine(HFEngineConfig(model=str(model), device="cpu", cpu_threads=1, warmup=False, **config))
+    # float32 decode steps: the keys and values of a reply's tokens then come out as a cold prefill
+    # computes them. With the half-size decode copies (the CPU default) a kept reply carries their
+    # rounding, and a near tie can flip, the way vLLM's reused decode blocks can: not a reuse error.
+    engine = HFEngine(HFEngineConfig(model=str(model), device="cpu", cpu_threads=1, warmup=False,
+                                     decode_dtype="float32", **config))
     await engine.start()
     return engine
 
