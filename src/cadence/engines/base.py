@@ -37,6 +37,18 @@ class ChatMessage(NamedTuple):
     content: str
 
 
+def join_same_role(messages: Sequence[ChatMessage]) -> list[ChatMessage]:
+    """Join each run of consecutive messages of one role with a blank line,
+    for chat templates that need the roles to alternate."""
+    joined: list[ChatMessage] = []
+    for message in messages:
+        if joined and joined[-1].role == message.role:
+            joined[-1] = ChatMessage(message.role, joined[-1].content + "\n\n" + message.content)
+        else:
+            joined.append(message)
+    return joined
+
+
 class SamplingParams(NamedTuple):
     """Fully resolved sampling settings for one request (no ``None``s).
 
@@ -100,7 +112,13 @@ class PromptTokenizer(Protocol):
         ...
 
     def render(self, messages: Sequence[ChatMessage]) -> str:
-        """Render messages with the chat template, ready for generation."""
+        """Render messages with the chat template, ready for generation.
+
+        ``messages`` may hold runs of one role (the user message of a turn
+        that was cancelled before any reply, then the current one); the
+        last ``user`` message is the current user content. A template that
+        needs alternating roles joins each run (:func:`join_same_role`).
+        """
         ...
 
     def count_rendered(self, prompt: str) -> int:
@@ -188,4 +206,5 @@ __all__ = [
     "SamplingParams",
     "Usage",
     "WarmsPrompts",
+    "join_same_role",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from transformers import PreTrainedTokenizerBase
 
-from cadence.engines.base import ChatMessage, EngineError, InvalidRequestError
+from cadence.engines.base import ChatMessage, EngineError, InvalidRequestError, join_same_role
 
 #: End-of-turn markers of common chat templates. One counts as a stop token
 #: for a model when its chat template uses it and it is a single token.
@@ -92,14 +92,15 @@ class HFPromptTokenizer:
         return ""
 
     def render(self, messages: Sequence[ChatMessage]) -> str:
-        """Render ``messages`` with the chat template and a generation prompt.
+        """Render ``messages`` with the chat template and a generation prompt;
+        runs of one role are joined with a blank line first.
 
         Raises:
             InvalidRequestError: the template refused the messages (for
                 example roles that do not alternate); the message is the
                 template's own and holds no message content.
         """
-        conversation = [{"role": m.role, "content": m.content} for m in messages]
+        conversation = [{"role": m.role, "content": m.content} for m in join_same_role(messages)]
         try:
             with self._lock:
                 rendered = self._tokenizer.apply_chat_template(

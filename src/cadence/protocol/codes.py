@@ -12,6 +12,7 @@ class ErrorCode(enum.StrEnum):
     RATE_LIMITED = "rate_limited"
     SERVER_AT_CAPACITY = "server_at_capacity"
     SERVER_SHUTTING_DOWN = "server_shutting_down"
+    SERVER_NOT_READY = "server_not_ready"
     INVALID_MESSAGE = "invalid_message"
     NO_SESSION = "no_session"
     INVALID_SAMPLING = "invalid_sampling"
@@ -39,6 +40,10 @@ class CloseCode(enum.IntEnum):
 
     NORMAL = 1000
     GOING_AWAY = 1001
+    #: Sent by the WebSocket layer, not the core: a frame that breaks RFC 6455.
+    PROTOCOL_ERROR = 1002
+    #: Sent by the WebSocket layer: a text frame that is not UTF-8.
+    INVALID_DATA = 1007
     POLICY_VIOLATION = 1008
     MESSAGE_TOO_BIG = 1009
     INTERNAL_ERROR = 1011
@@ -54,6 +59,7 @@ class CancelReason(enum.StrEnum):
     SESSION_END = "session_end"
     SESSION_TAKEN_OVER = "session_taken_over"
     SHUTDOWN = "shutdown"
+    POLICY_VIOLATION = "policy_violation"
 
 
 __all__ = [

@@ -28,7 +28,7 @@ _ID_CHARS = frozenset(string.ascii_letters + string.digits + "._:-")
 _FRAME_TYPE_NAMES = tuple(kind.value for kind in FrameType)
 _FRAME_TYPES = MappingProxyType({kind.value: kind for kind in FrameType})
 _ENVELOPE_KEYS = frozenset({"type", "session_id", "request_id", "payload", "v"})
-_ID_RULE = "1 to 128 characters of [A-Za-z0-9._:-]"
+_ID_RULE = f"1 to 128 characters of [A-Za-z0-9._:-], not {UNKNOWN_ID!r} (reserved for unreadable ids)"
 
 
 def parse_envelope(data: str | bytes) -> Envelope:
@@ -89,8 +89,10 @@ def parse_payload(envelope: Envelope, limits: PayloadLimits) -> ClientFrame:
 
 
 def _valid_id(value: object) -> TypeGuard[str]:
-    """True for a string of 1 to 128 characters of ``[A-Za-z0-9._:-]``."""
-    return isinstance(value, str) and 0 < len(value) <= 128 and _ID_CHARS.issuperset(value)
+    """True for a string of 1 to 128 characters of ``[A-Za-z0-9._:-]`` other
+    than ``unknown``, which server frames use for ids they could not read."""
+    return (isinstance(value, str) and 0 < len(value) <= 128 and _ID_CHARS.issuperset(value)
+            and value != UNKNOWN_ID)
 
 
 def _with_ids(exc: ProtocolError, session_id: str, request_id: str) -> ProtocolError:

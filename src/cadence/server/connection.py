@@ -22,6 +22,7 @@ from cadence.server.wire import WireProtocol
 from cadence.turns.core import ConnectionCore
 from cadence.turns.effects import (
     AbortTurn,
+    ClientCancelled,
     CloseConnection,
     Effect,
     SendFrame,
@@ -38,6 +39,11 @@ TurnObserver = Callable[[TurnEnded], None]
 #: How early a deadline counts as reached when its timer fires (the loop's
 #: timers have millisecond resolution).
 _DEADLINE_SLACK_S = 0.002
+
+
+def _loggable(text: str | None, limit: int = 200) -> str:
+    """Client text for a log line: quoted, escaped, at most ``limit`` characters."""
+    return "-" if text is None else repr(text[:limit])
 
 
 class ConnectionHandler:
@@ -145,6 +151,9 @@ class ConnectionHandler:
             self._outbound.close(effect.code, effect.reason)
         elif isinstance(effect, WarmPrompt):
             self._runner.warm(effect.prompt)
+        elif isinstance(effect, ClientCancelled):
+            turn_log.info("cancel session=%s request=%s turn=%s reason=%s", effect.session_id,
+                          effect.request_id, effect.turn, _loggable(effect.reason))
         else:
             self._turn_over(effect)
 

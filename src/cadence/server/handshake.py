@@ -2,7 +2,7 @@
 
 ``/healthz``, ``/readyz``, ``/stats`` and ``/metrics`` are answered here; ``/ws`` requests
 are checked in the order of PROTOCOL.md section 1 (draining, auth-failure
-throttle, key, capacity). A request that passes holds a connection slot
+throttle, key, readiness, capacity). A request that passes holds a connection slot
 until its handler ends or the handshake fails.
 """
 
@@ -73,6 +73,12 @@ class Gate:
         rejection = self.authorize(connection, request)
         if rejection is not None:
             return rejection
+        if self.not_ready:  # a connection made now would have no prompt builder
+            return error_response(
+                connection, Status.SERVICE_UNAVAILABLE, ErrorCode.SERVER_NOT_READY,
+                "the server is still loading its models; retry shortly", retry_after=2,
+                details={"not_ready": dict(self.not_ready)},
+            )
         self._free_stale_slots()
         if len(self.slots) >= self._max_connections:
             return error_response(

@@ -63,9 +63,10 @@ def error_response(
     code: ErrorCode,
     message: str,
     retry_after: float | None = None,
+    details: dict[str, object] | None = None,
 ) -> Response:
     """A handshake rejection whose body is an ``error`` envelope."""
-    body = encode.error_frame(UNKNOWN_ID, UNKNOWN_ID, code, message, {})
+    body = encode.error_frame(UNKNOWN_ID, UNKNOWN_ID, code, message, details or {})
     return json_response(connection, status, body, retry_after)
 
 

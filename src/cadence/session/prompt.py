@@ -65,15 +65,10 @@ def render_system_prompt(chat_prompt: str, personality: str | None, gender: str 
     return text
 
 
-def merge_same_role(entries: Sequence[HistoryEntry]) -> list[ChatMessage]:
-    """Join consecutive messages of one role with a blank line."""
-    merged: list[ChatMessage] = []
-    for entry in entries:
-        if merged and merged[-1].role == entry.role:
-            merged[-1] = ChatMessage(entry.role, merged[-1].content + "\n\n" + entry.content)
-        else:
-            merged.append(ChatMessage(entry.role, entry.content))
-    return merged
+def as_messages(entries: Sequence[HistoryEntry]) -> list[ChatMessage]:
+    """History entries as prompt messages, one each: runs of one role stay
+    apart, and the tokenizer joins them if its template needs to."""
+    return [ChatMessage(entry.role, entry.content) for entry in entries]
 
 
 class PromptBuilder:
@@ -176,24 +171,18 @@ class PromptBuilder:
         prompt or the template refuses messages without a user turn."""
         if persona.system_prompt is None:
             return None
-        messages = [ChatMessage("system", persona.system_prompt), *merge_same_role(history)]
+        messages = [ChatMessage("system", persona.system_prompt), *as_messages(history)]
         try:
             return self._tokenizer.render(messages)
         except InvalidRequestError:
             return None
 
     def _messages_text(self, persona: Persona, history: Sequence[HistoryEntry], user_text: str) -> str:
-        """Render system prompt, history and ``user_text``; the user text
-        joins a trailing run of user messages, as :func:`merge_same_role` would."""
+        """Render system prompt, history and ``user_text`` (the last message)."""
         system = persona.system_prompt
         messages = [ChatMessage("system", system)] if system is not None else []
-        if history:
-            messages.extend(merge_same_role(history))
-        last = messages[-1] if messages else None
-        if last is not None and last.role == "user":
-            messages[-1] = ChatMessage("user", last.content + "\n\n" + user_text)
-        else:
-            messages.append(ChatMessage("user", user_text))
+        messages.extend(as_messages(history))
+        messages.append(ChatMessage("user", user_text))
         return self._tokenizer.render(messages)
 
     def _render(
@@ -208,6 +197,6 @@ __all__ = [
     "PromptBudgets",
     "PromptBuilder",
     "UserContent",
-    "merge_same_role",
+    "as_messages",
     "render_system_prompt",
 ]

@@ -65,11 +65,14 @@ class SessionStore:
             self._evict(now)
 
     def release(self, session_id: str, owner: SessionOwner, now: float) -> None:
-        """Detach the session if ``owner`` holds it; its TTL starts now."""
+        """Detach the session if ``owner`` holds it. Its TTL counts from its
+        last activity (the last frame that touched it or the end of its last
+        turn), not from now; one already past it is dropped at once."""
         session = self._sessions.get(session_id)
         if session is not None and session.owner is owner:
             session.owner = None
-            session.last_active = now
+            if now - session.last_active > self._ttl_s:
+                del self._sessions[session_id]
 
     def forget(self, session_id: str) -> None:
         """Remove the session (idempotent)."""

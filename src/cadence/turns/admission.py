@@ -161,11 +161,16 @@ class Admission:
         return trim_history(entries, sessions.history_max_tokens, sessions.history_retention_pct)
 
     def existing(self, frame: ClientFrame, now: float) -> Session:
-        """Return the frame's session.
+        """Return the session of a ``message`` or ``followup``, checking the
+        deploy mode first (PROTOCOL.md section 3: step 4 before step 5).
 
         Raises:
-            ProtocolError: ``no_session``.
+            ProtocolError: ``mode_unsupported`` (a ``followup`` without a
+            chat model), then ``no_session``.
         """
+        if isinstance(frame.payload, FollowupPayload) and self._config.mode == "tool":
+            raise _error(frame, ErrorCode.MODE_UNSUPPORTED,
+                         "followup needs a chat model; this server runs tool-only")
         session = self._store.get(frame.session_id, now)
         if session is None:
             raise _error(frame, ErrorCode.NO_SESSION,
@@ -182,14 +187,11 @@ class Admission:
                           payload.user_utterance, payload.sampling)
 
     def plan_followup(self, frame: ClientFrame, payload: FollowupPayload, session: Session) -> TurnPlan:
-        """Validate a ``followup`` on ``session``.
+        """Validate a ``followup`` on ``session`` (:meth:`existing` checked the mode).
 
         Raises:
-            ProtocolError: ``mode_unsupported`` (no chat model) or ``prompt_too_long``.
+            ProtocolError: ``prompt_too_long``.
         """
-        if self._config.mode == "tool":
-            raise _error(frame, ErrorCode.MODE_UNSUPPORTED,
-                         "followup needs a chat model; this server runs tool-only")
         prefix = self._config.sessions.followup_prefix
         plan = self._turn(frame, session.persona, session.history,
                           payload.analysis_text, _NO_SAMPLING, prefix=prefix)

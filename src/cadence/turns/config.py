@@ -85,6 +85,12 @@ class CoreConfig:
             seed=base.seed,
         )
 
+    @property
+    def control_markers(self) -> tuple[str, ...]:
+        """The prompt markers the server adds, which a reply must never carry."""
+        sessions = self.sessions
+        return tuple(p.strip() for p in (sessions.check_screen_prefix, sessions.followup_prefix) if p.strip())
+
     def sanitizes(self, sampling: Sampling) -> bool:
         """Whether a turn with (partly merged) ``sampling`` sanitizes its output."""
         chosen = sampling.sanitize_output

@@ -21,6 +21,7 @@ from cadence.protocol import encode
 from cadence.protocol.codes import ABUSE_ERRORS, CancelReason, CloseCode, ErrorCode
 from cadence.protocol.errors import ProtocolError
 from cadence.protocol.frames import (
+    CancelPayload,
     ClientFrame,
     FollowupPayload,
     FrameType,
@@ -34,7 +35,7 @@ from cadence.session.store import SessionStore
 from cadence.turns.admission import Admission, TurnPlan, ack_frame
 from cadence.turns.checks import FrameChecks
 from cadence.turns.config import CoreConfig
-from cadence.turns.effects import CloseConnection, Effect, SendFrame, StartTurn, WarmPrompt
+from cadence.turns.effects import ClientCancelled, CloseConnection, Effect, SendFrame, StartTurn, WarmPrompt
 from cadence.turns.ledger import TurnLedger
 from cadence.turns.ratelimit import RollingWindow
 from cadence.turns.starting import plan_turn
@@ -122,7 +123,7 @@ class ConnectionCore:
         self._invalid.record(now)
         if self._invalid.count(now) > self._config.limits.max_invalid:
             # After the error: end the running turn (frame, abort, history).
-            self._ledger.cancel(CancelReason.CLIENT_REQUEST, now)
+            self._ledger.cancel(CancelReason.POLICY_VIOLATION, now)
             self._close(CloseCode.POLICY_VIOLATION, "too many invalid frames", now)
 
     def _dispatch(self, frame: ClientFrame, now: float) -> None:
@@ -195,16 +196,15 @@ class ConnectionCore:
         self._admit(frame, self._cancels, now)
         if self._store.get(frame.session_id, now) is not None:
             self._store.claim(frame.session_id, self, now)
-        if self._ledger.turn is not None:
+        turn, payload = self._ledger.turn, frame.payload
+        reason = payload.reason if isinstance(payload, CancelPayload) else None
+        self._effects.append(ClientCancelled(frame.session_id, frame.request_id, reason,
+                                             turn.request_id if turn is not None else None))
+        if turn is not None:
             self._ledger.cancel(CancelReason.CLIENT_REQUEST, now)
             return
-        self._effects.append(
-            SendFrame(
-                encode.cancelled_frame(
-                    frame.session_id, frame.request_id, CancelReason.CLIENT_REQUEST, "", False
-                )
-            )
-        )
+        self._effects.append(SendFrame(encode.cancelled_frame(
+            frame.session_id, frame.request_id, CancelReason.CLIENT_REQUEST, "", False)))
 
     def _on_end(self, frame: ClientFrame, now: float) -> None:
         self.last_activity = now

@@ -66,6 +66,16 @@ class AbortTurn(NamedTuple):
     request_id: str
 
 
+class ClientCancelled(NamedTuple):
+    """A valid ``cancel`` arrived: log it with the client's reason
+    (``turn``: the id of the turn it ends, ``None`` when nothing ran)."""
+
+    session_id: str
+    request_id: str
+    reason: str | None
+    turn: str | None
+
+
 class CloseConnection(NamedTuple):
     """Close the WebSocket after everything queued before it is sent."""
 
@@ -94,10 +104,12 @@ class WarmPrompt(NamedTuple):
     prompt: str
 
 
-Effect = SendFrame | SendToken | StartTurn | AbortTurn | CloseConnection | TurnEnded | WarmPrompt
+Effect = (SendFrame | SendToken | StartTurn | AbortTurn | ClientCancelled | CloseConnection | TurnEnded
+          | WarmPrompt)
 
 __all__ = [
     "AbortTurn",
+    "ClientCancelled",
     "CloseConnection",
     "Effect",
     "SendFrame",

@@ -197,7 +197,7 @@ class TurnLedger:
         self._end(turn, f"error:{code}", None, now)
 
     def _end(self, turn: Turn, outcome: str, usage: Usage | None, now: float) -> None:
-        self._record_history(turn)
+        self._record_history(turn, now)
         self.turn = None
         self._held_finish = None
         self._effects.append(
@@ -214,10 +214,13 @@ class TurnLedger:
             )
         )
 
-    def _record_history(self, turn: Turn) -> None:
+    def _record_history(self, turn: Turn, now: float) -> None:
+        """Append the turn to its session's history; the turn's end is the
+        session's latest activity (its TTL counts from there once detached)."""
         session = self.session
         if session is None:
             return
+        session.last_active = now
         history = session.history
         history.append(HistoryEntry("user", turn.user_text, self._count(turn.user_text), turn.looked))
         reply = turn.delivered_raw()

@@ -8,7 +8,7 @@ from cadence.session.state import Session
 from cadence.turns.admission import TurnPlan
 from cadence.turns.config import CoreConfig
 from cadence.turns.effects import TurnSpec
-from cadence.turns.filters import Passthrough
+from cadence.turns.filters import MarkerFilter, Passthrough, StreamFilter
 from cadence.turns.turn import Turn
 
 #: The identity filter holds no state: every unsanitized turn shares one.
@@ -21,18 +21,23 @@ def plan_turn(
     """Build the turn's bookkeeping and what the I/O layer must run.
 
     Sampling resolves turn settings over session settings over server
-    defaults; ``sanitize_output`` picks the text filter.
+    defaults; ``sanitize_output`` picks the text filter, behind which the
+    server's prompt markers are removed.
     """
     sampling = plan.sampling.over(session.sampling)
     prompt = plan.prompt
     user = plan.user
+    text_filter: StreamFilter = config.make_sanitizer() if config.sanitizes(sampling) else _PASSTHROUGH
+    markers = config.control_markers
+    if markers:
+        text_filter = MarkerFilter(markers, text_filter)
     turn = Turn(
         frame.session_id,
         frame.request_id,
         user.text,
         user.truncated,
         now,
-        config.make_sanitizer() if config.sanitizes(sampling) else _PASSTHROUGH,
+        text_filter,
         plan.wants_toolcall,
         prompt is not None,
         prompt_tokens=prompt.tokens if prompt is not None else 0,

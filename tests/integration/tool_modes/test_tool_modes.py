@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from harness import client
+import pytest
+from harness import check_turn_frames, client
 from tool_harness import ScriptedTool, tool_server
 
 
@@ -33,21 +34,28 @@ async def test_both_mode_yes_restarts_chat_with_screen_prefix_hidden() -> None:
         assert frames[0]["type"] == "toolcall"
         assert frames[0]["payload"]["status"] == "yes"
         assert frames[0]["payload"]["raw"] == [{"name": "take_screenshot", "score": 0.97}]
-        text = frames[-1]["payload"]["text"]
-        # The echo engine repeats the prompt's user content: the chat model saw the prefix...
-        assert text.startswith("MUST CHECK SCREEN: look")
+        assert "MUST CHECK SCREEN" not in frames[-1]["payload"]["text"]
         session = server.store.get(c.session_id, asyncio.get_running_loop().time())
         assert session is not None
-        # ...but history keeps the user's own words.
+        # History keeps the user's own words, and the model's raw reply shows it saw the prefix
+        # (the echo engine repeats the prompt's user content).
         assert session.history[0].content == "look at my screen"
+        assert session.history[1].content.startswith("MUST CHECK SCREEN: look")
 
 
-async def test_screen_prefix_never_reaches_the_client_when_sanitized() -> None:
-    async with tool_server("both", ScriptedTool()) as server, client(server) as c:
-        rid = await c.start("look at my screen")
-        text = (await c.until_terminal(rid))[-1]["payload"]["text"]
-        assert "MUST CHECK SCREEN" not in text
-        assert text.lower().startswith("look at my screen")
+@pytest.mark.parametrize("sanitize", [True, False])
+async def test_a_repeated_screen_prefix_never_reaches_the_client(sanitize: bool) -> None:
+    async with tool_server("both", ScriptedTool(), sanitize=sanitize, tokens_per_second=200) as server, \
+            client(server) as c:
+        rid = await c.start("screen")  # the echo reply: the prefix and "screen", twice
+        frames = await c.until_terminal(rid)
+        check_turn_frames(frames, {rid})
+        text = frames[-1]["payload"]["text"]
+        assert "must check screen" not in text.lower()
+        assert text.lower().split() == ["screen", "screen"]
+        followup = await c.send("followup", {"analysis_text": "a chart"})  # chat mode's own prefix
+        text = (await c.until_terminal(followup))[-1]["payload"]["text"]
+        assert "on the screen now" not in text.lower() and text.lower().startswith("a chart")
 
 
 async def test_tool_mode_toolcall_then_empty_done() -> None:
@@ -93,9 +101,10 @@ async def test_followup_skips_the_tool_and_stores_what_the_model_saw() -> None:
         frames = await c.until_terminal(rid)
         assert "toolcall" not in _types(frames)
         assert len(tool.calls) == calls
-        assert frames[-1]["payload"]["text"].startswith("ON THE SCREEN NOW: a cat")
+        assert frames[-1]["payload"]["text"].split()[:2] == ["a", "cat"]  # the prefix stays server-side
         session = server.store.get(c.session_id, asyncio.get_running_loop().time())
         assert session is not None
+        assert session.history[-1].content.startswith("ON THE SCREEN NOW: a cat")  # what the model said
         users = [e.content for e in session.history if e.role == "user"]
         # CHECK_SCREEN_PREFIX never reaches history; the followup's user content
         # is FOLLOWUP_PREFIX + text (PROTOCOL.md section 3), stored as the model saw it.

@@ -140,3 +140,9 @@ def test_long_unknown_key_is_clipped() -> None:
     error = reject(frame(**{"k" * 10_000: 1}))
     assert len(str(error.details["field"])) <= 64
     assert len(error.message) < 100
+
+
+@pytest.mark.parametrize("field", ["session_id", "request_id"])
+def test_the_placeholder_id_unknown_is_reserved(field: str) -> None:
+    error = reject(frame(**{field: "unknown"}))
+    assert error.code == ErrorCode.INVALID_MESSAGE and error.field == field

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cadence.engines.base import ChatMessage, PromptTokenizer
+from cadence.engines.base import ChatMessage, PromptTokenizer, join_same_role
 from cadence.protocol.errors import ProtocolError
 from cadence.session.prompt import (
     PromptBudgets,
     PromptBuilder,
     UserContent,
-    merge_same_role,
+    as_messages,
     render_system_prompt,
 )
 from cadence.session.state import HistoryEntry, Persona
@@ -84,10 +84,10 @@ def test_truncation_keeps_the_end() -> None:
     assert builder.user_content("a b c d e") == UserContent("c d e", 3, truncated=True)
 
 
-def test_merge_same_role() -> None:
-    entries = [HistoryEntry("user", "a", 1), HistoryEntry("user", "b", 1),
-               HistoryEntry("assistant", "c", 1), HistoryEntry("user", "d", 1)]
-    assert merge_same_role(entries) == [ChatMessage("user", "a\n\nb"), ChatMessage("assistant", "c"),
+def test_join_same_role_joins_runs_with_a_blank_line() -> None:
+    messages = [ChatMessage("user", "a"), ChatMessage("user", "b"), ChatMessage("assistant", "c"),
+                ChatMessage("user", "d")]
+    assert join_same_role(messages) == [ChatMessage("user", "a\n\nb"), ChatMessage("assistant", "c"),
                                         ChatMessage("user", "d")]
 
 
@@ -136,13 +136,13 @@ def test_prompt_too_long_without_history() -> None:
 
 @given(st.lists(st.tuples(st.sampled_from(["user", "assistant"]), st.text("ab ", max_size=5)), max_size=6),
        st.sampled_from([None, "sys"]))
-def test_render_joins_the_user_content_as_merge_same_role_would(
+def test_render_passes_every_message_and_the_user_content_last(
     turns: list[tuple[str, str]], system: str | None
 ) -> None:
     tokenizer = CountingTokenizer()
     history = [HistoryEntry("user" if role == "user" else "assistant", text, 0) for role, text in turns]
     prompt = PromptBuilder(tokenizer, PromptBudgets()).build(Persona(system), history, UserContent("hi", 1, False))
-    expected = ([ChatMessage("system", system)] if system is not None else []) + merge_same_role(
+    expected = ([ChatMessage("system", system)] if system is not None else []) + as_messages(
         [*history, HistoryEntry("user", "hi", 1)]
     )
     assert prompt.text == tokenizer.render(expected)

@@ -25,16 +25,20 @@ def _session(sid: str) -> Session:
     return Session(sid, Persona("p"), [], Sampling(), 0.0)
 
 
-def test_detached_sessions_expire_after_the_ttl_attached_never() -> None:
+def test_detached_sessions_expire_ttl_after_their_last_activity_attached_never() -> None:
     store = SessionStore(max_sessions=10, ttl_s=5.0)
     owner = Owner("a")
     store.put(_session("s"), owner, now=0.0)
     assert store.get("s", 100.0) is not None  # attached: never expires
+    store.claim("s", owner, now=98.0)  # the last frame that touched it
     store.release("s", owner, now=100.0)
-    assert store.get("s", 105.0) is not None
-    assert store.counts(105.0) == (0, 1)
-    assert store.get("s", 105.1) is None
-    assert len(store) == 0 and store.claim("s", owner, 105.2) is None
+    assert store.get("s", 103.0) is not None
+    assert store.counts(103.0) == (0, 1)
+    assert store.get("s", 103.1) is None
+    assert len(store) == 0 and store.claim("s", owner, 103.2) is None
+    store.put(_session("idle"), owner, now=0.0)
+    store.release("idle", owner, now=50.0)  # idle past the TTL while attached: gone at once
+    assert len(store) == 0
 
 
 def test_release_only_by_the_owner() -> None:
@@ -82,8 +86,9 @@ def test_sweep_and_forget() -> None:
     a = Owner("a")
     for sid in ("x", "y", "z"):
         store.put(_session(sid), a, 0.0)
-    store.release("x", a, 0.0)
-    store.release("y", a, 0.5)
+    store.claim("y", a, 0.5)
+    store.release("x", a, 0.6)
+    store.release("y", a, 0.6)
     assert store.sweep(1.2) == 1 and store.get("y", 1.2) is not None
     store.forget("z")
     store.forget("z")

@@ -12,7 +12,7 @@ import orjson
 from cadence.config.settings import DeployMode, LimitSettings, SessionSettings
 from cadence.engines.base import ChatMessage
 from cadence.engines.echo import EchoTokenizer
-from cadence.session.prompt import PromptBudgets, PromptBuilder, merge_same_role
+from cadence.session.prompt import PromptBudgets, PromptBuilder, as_messages
 from cadence.session.state import HistoryEntry
 from cadence.session.store import SessionStore
 from cadence.turns.config import CoreConfig
@@ -166,7 +166,7 @@ class World:
             assert messages[0] == ChatMessage("system", session.persona.system_prompt)
             messages = messages[1:]
         if self.max_prompt_tokens is None:
-            expected = merge_same_role([*session.history, HistoryEntry("user", user, 0)])
+            expected = as_messages([*session.history, HistoryEntry("user", user, 0)])
             assert messages == expected, (messages, expected)
         else:
             assert messages[-1].content.endswith(user)
