@@ -8,7 +8,7 @@ from cadence.config.settings import DeployMode, LimitSettings, SessionSettings
 from cadence.engines.base import SamplingParams
 from cadence.protocol.frames import Sampling
 from cadence.protocol.validate import PayloadLimits
-from cadence.turns.filters import FilterFactory, Passthrough
+from cadence.turns.filters import FilterFactory, Markers, Passthrough
 
 
 def _passthrough() -> Passthrough:
@@ -30,6 +30,15 @@ class CoreConfig:
     #: Ask the I/O layer to prefill a session's persona at a ``start``
     #: without an utterance (the chat engine reuses prefixes).
     warm_prompts: bool = False
+    #: The prompt markers the server adds, which a reply must never carry
+    #: (derived from ``sessions``; computed once, read once per turn).
+    control_markers: Markers | None = dataclasses.field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        sessions = self.sessions
+        prefixes = (sessions.check_screen_prefix, sessions.followup_prefix)
+        texts = tuple(p.strip() for p in prefixes if p.strip())
+        object.__setattr__(self, "control_markers", Markers.of(texts) if texts else None)
 
     @property
     def payload_limits(self) -> PayloadLimits:
@@ -84,12 +93,6 @@ class CoreConfig:
             stop=base.stop,
             seed=base.seed,
         )
-
-    @property
-    def control_markers(self) -> tuple[str, ...]:
-        """The prompt markers the server adds, which a reply must never carry."""
-        sessions = self.sessions
-        return tuple(p.strip() for p in (sessions.check_screen_prefix, sessions.followup_prefix) if p.strip())
 
     def sanitizes(self, sampling: Sampling) -> bool:
         """Whether a turn with (partly merged) ``sampling`` sanitizes its output."""

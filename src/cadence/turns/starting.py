@@ -29,7 +29,7 @@ def plan_turn(
     user = plan.user
     text_filter: StreamFilter = config.make_sanitizer() if config.sanitizes(sampling) else _PASSTHROUGH
     markers = config.control_markers
-    if markers:
+    if markers is not None:
         text_filter = MarkerFilter(markers, text_filter)
     turn = Turn(
         frame.session_id,

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadence.turns.filters import MarkerFilter, Passthrough
+from cadence.turns.filters import MarkerFilter, Markers, Passthrough
 
 MARKERS = ("MUST CHECK SCREEN:", "ON THE SCREEN NOW:")
+PREPARED = Markers.of(MARKERS)
 PIECES = ["MUST CHECK SCREEN:", "MUST CHECK SCREEN: ", "MUST", " CHECK", " SCREEN:", "ON THE SCREEN NOW: ",
           "hello", " ", "ON THE", " SCREEN", "x", "\n", "M", "O"]
 
 
 def run(chunks: list[str]) -> str:
-    marker_filter = MarkerFilter(MARKERS, Passthrough())
+    marker_filter = MarkerFilter(PREPARED, Passthrough())
     return "".join(marker_filter.feed(chunk) for chunk in chunks) + marker_filter.flush()
 
 
+@settings(max_examples=400)
 @given(st.lists(st.sampled_from(PIECES), max_size=12), st.lists(st.integers(0, 200), max_size=6))
 def test_no_marker_survives_and_chunking_does_not_matter(pieces: list[str], cuts: list[int]) -> None:
     text = "".join(pieces)
@@ -32,7 +34,7 @@ def test_the_marker_and_the_space_after_it_go() -> None:
     assert run(["MUST CHECK SCREEN: hi"]) == "hi"
     assert run(["ON THE"]) == "ON THE"  # a reply cut inside a marker keeps its words
     assert run(["I see it on the screen now: a chart"]) == "I see it on the screen now: a chart"
-    held = MarkerFilter(MARKERS, Passthrough())
+    held = MarkerFilter(PREPARED, Passthrough())
     assert held.feed("Look, MUST CH") == "Look, "
     assert held.pending_raw_chars == len("MUST CH")
     assert held.feed("ECK it, my friend") == "MUST CHECK it, my friend"  # lowercase: nothing held
