@@ -15,4 +15,4 @@ log "import contracts"
 log "size limits"
 "$PY" linting/check_sizes.py src
 log "shellcheck"
-"$BIN/shellcheck" -x scripts/*.sh scripts/lib/*.sh
+"$BIN/shellcheck" -x scripts/*.sh scripts/lib/*.sh docker/*/*.sh

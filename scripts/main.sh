@@ -4,12 +4,15 @@
 #   bash scripts/main.sh                       # hf engine, DEPLOY_MODE=both, default models
 #   bash scripts/main.sh [--hf|--vllm|--trt|--echo] [chat|tool|both] [4bit|8bit|fp8|awq|gptq|none] \
 #                        [CHAT_MODEL] [TOOL_MODEL]
+#   bash scripts/main.sh --trt [4bit|8bit] CHAT_MODEL [TOOL_MODEL]   # NVIDIA GPU host: docs/TRT.md
 #
 # Environment variables (README, "Configuration") are passed through; TEXT_API_KEY
 # is generated and printed when unset.
 set -euo pipefail
 # shellcheck source=scripts/lib/setup.sh
 source "$(dirname "$0")/lib/setup.sh"
+# shellcheck source=scripts/lib/trt.sh
+source "$(dirname "$0")/lib/trt.sh"
 
 engine="${INFERENCE_ENGINE:-hf}"
 mode="${DEPLOY_MODE:-both}"
@@ -20,7 +23,7 @@ while [ $# -gt 0 ]; do
     --hf|--vllm|--trt|--echo) engine="${1#--}" ;;
     chat|tool|both) mode="$1" ;;
     4bit|8bit|fp8|awq|gptq|int8|none) quant="$1" ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     -*) die "unknown flag $1 (see --help)" ;;
     *) positional+=("$1") ;;
   esac
@@ -33,7 +36,11 @@ done
 export INFERENCE_ENGINE="$engine" DEPLOY_MODE="$mode"
 [ -n "$quant" ] && export CHAT_QUANTIZATION="$quant"
 
-ensure_venv
+if [ "$engine" = "trt" ]; then
+  trt_setup
+else
+  ensure_venv
+fi
 case "$engine" in
   hf|echo) install_requirements requirements.txt ;;
   vllm)
@@ -42,10 +49,12 @@ case "$engine" in
     log "installing $req"
     "$PY" -m pip install --quiet -r "$CADENCE_ROOT/$req" || die "installing vLLM failed"
     ;;
-  trt) die "the trt engine needs an NVIDIA GPU host with TensorRT-LLM installed (see docker/trt)" ;;
 esac
 if [ "$engine" != "echo" ] || [ "$mode" != "chat" ]; then
   prepare_models
+fi
+if [ "$engine" = "trt" ] && [ "$mode" != "tool" ]; then
+  trt_prepare_chat "${quant:-none}"
 fi
 
 if [ -z "${TEXT_API_KEY:-}" ]; then

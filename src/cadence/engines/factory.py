@@ -56,10 +56,7 @@ def build_chat_engine(settings: Settings) -> ChatEngine:
         return HFEngine(config)
     if chat.engine == "vllm":
         return _build_vllm(settings)
-    raise EngineUnavailableError(
-        "the trt engine needs TensorRT-LLM on an NVIDIA GPU host (see docker/trt); "
-        "it is not installed here"
-    )
+    return _build_trt(settings)
 
 
 def _build_vllm(settings: Settings) -> ChatEngine:
@@ -78,6 +75,31 @@ def _build_vllm(settings: Settings) -> ChatEngine:
     except ValueError as exc:
         raise EngineUnavailableError(str(exc)) from None
     return VLLMEngine(config)
+
+
+def _build_trt(settings: Settings) -> ChatEngine:
+    import importlib.util
+    import os
+
+    if importlib.util.find_spec("tensorrt_llm") is None:
+        raise EngineUnavailableError(
+            "the trt engine needs TensorRT-LLM (tensorrt_llm) on an NVIDIA GPU host: use the "
+            "docker/trt image; it is not installed here"
+        )
+    from cadence.engines.trt import TRTEngine
+    from cadence.engines.trt_config import trt_config_from_env
+
+    try:
+        model = default_chat_model(settings)
+    except EngineUnavailableError:
+        if not (os.environ.get("TRT_ENGINE_DIR") or os.environ.get("TRT_CHECKPOINT_DIR")):
+            raise
+        model = ""  # the engine or checkpoint folder must then hold the tokenizer
+    try:
+        config = trt_config_from_env(os.environ, model)
+    except ValueError as exc:
+        raise EngineUnavailableError(str(exc)) from None
+    return TRTEngine(config)
 
 
 __all__ = ["EngineUnavailableError", "build_chat_engine", "default_chat_model"]
