@@ -33,10 +33,10 @@ from cadence.engines.base import (
     InvalidRequestError,
     SamplingParams,
 )
+from cadence.engines.checks import check_sampling
 from cadence.engines.hf_config import HFEngineConfig
 from cadence.engines.hf_loader import LoadedModel
 from cadence.engines.hf_request import Job
-from cadence.engines.hf_sampling import check_sampling
 from cadence.engines.hf_scheduler import Scheduler, SchedulerStats
 from cadence.engines.hf_stream import RequestStream
 from cadence.engines.hf_tokenizer import HFPromptTokenizer

@@ -22,7 +22,7 @@ from transformers import (
     TopPLogitsWarper,
 )
 
-from cadence.engines.base import InvalidRequestError, SamplingParams
+from cadence.engines.base import SamplingParams
 
 
 def _generated_counts(input_ids: torch.Tensor, prompt_length: int, vocab_size: int) -> torch.Tensor:
@@ -65,27 +65,6 @@ class FrequencyPenaltyLogitsProcessor(LogitsProcessor):
         counts = _generated_counts(input_ids, self._prompt_length, scores.shape[-1])
         return cast(torch.FloatTensor, scores - self._penalty * counts.to(scores.dtype))
 
-
-def check_sampling(params: SamplingParams) -> None:
-    """Reject settings no sampler can honour.
-
-    Raises:
-        InvalidRequestError: naming every bad field.
-    """
-    problems = [
-        message
-        for bad, message in (
-            (params.temperature < 0, "temperature must be >= 0"),
-            (not 0 < params.top_p <= 1, "top_p must be in (0, 1]"),
-            (params.top_k < 0, "top_k must be >= 0"),
-            (not 0 <= params.min_p <= 1, "min_p must be in [0, 1]"),
-            (params.repetition_penalty <= 0, "repetition_penalty must be > 0"),
-            (params.max_tokens < 1, "max_tokens must be >= 1"),
-        )
-        if bad
-    ]
-    if problems:
-        raise InvalidRequestError("invalid sampling parameters: " + "; ".join(problems))
 
 
 def _penalties(params: SamplingParams, prompt_length: int) -> LogitsProcessorList:
@@ -154,5 +133,4 @@ __all__ = [
     "FrequencyPenaltyLogitsProcessor",
     "PresencePenaltyLogitsProcessor",
     "TokenSampler",
-    "check_sampling",
 ]

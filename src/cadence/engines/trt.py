@@ -34,11 +34,12 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from cadence.engines.base import Delta, EngineError, GenerationRequest, InvalidRequestError
+from cadence.engines.checks import summary
 from cadence.engines.hf_tokenizer import HFPromptTokenizer
 from cadence.engines.trt_config import TRTEngineConfig, trt_config_from_env
 from cadence.engines.trt_layout import RuntimeLimits, generation_eos_ids, resolve_limits, tokenizer_source
 from cadence.engines.trt_params import llm_kwargs, to_trt_sampling
-from cadence.engines.trt_request import RequestEntry, finish_within, summary, translated
+from cadence.engines.trt_request import RequestEntry, finish_within, translated
 from cadence.engines.trt_start import create_llm, import_backend, load_tokenizer
 
 log = logging.getLogger("cadence.engines.trt")

@@ -28,6 +28,7 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from cadence.engines.base import FinishReason, InvalidRequestError, SamplingParams
+from cadence.engines.checks import check_sampling
 from cadence.engines.trt_config import TRTEngineConfig
 from cadence.engines.trt_layout import RuntimeLimits
 
@@ -71,27 +72,6 @@ def missing_sampling_fields(sampling_cls: Any) -> list[str]:
     names = field_names(sampling_cls)
     return [name for name in REQUIRED_SAMPLING_FIELDS if name not in names]
 
-
-def check_sampling(params: SamplingParams) -> None:
-    """Reject settings TensorRT-LLM cannot honour, naming every bad field.
-
-    Raises:
-        InvalidRequestError: naming every bad field.
-    """
-    checks = (
-        (params.temperature < 0, "temperature must be >= 0"),
-        (not 0 < params.top_p <= 1, "top_p must be in (0, 1]"),
-        (params.top_k < 0, "top_k must be >= 0"),
-        (not 0 <= params.min_p <= 1, "min_p must be in [0, 1]"),
-        (params.repetition_penalty <= 0, "repetition_penalty must be > 0"),
-        (not -2 <= params.presence_penalty <= 2, "presence_penalty must be in [-2, 2]"),
-        (not -2 <= params.frequency_penalty <= 2, "frequency_penalty must be in [-2, 2]"),
-        (params.max_tokens < 1, "max_tokens must be >= 1"),
-        (any(not stop for stop in params.stop), "stop strings must not be empty"),
-    )
-    problems = [message for bad, message in checks if bad]
-    if problems:
-        raise InvalidRequestError("invalid sampling parameters: " + "; ".join(problems))
 
 
 def sampling_kwargs(params: SamplingParams, stop_token_ids: Collection[int]) -> dict[str, Any]:
@@ -200,7 +180,6 @@ def llm_kwargs(
 __all__ = [
     "FINISH_REASONS",
     "REQUIRED_SAMPLING_FIELDS",
-    "check_sampling",
     "field_names",
     "finish_reason",
     "llm_kwargs",

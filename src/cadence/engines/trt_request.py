@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Iterator
 from typing import Any, NamedTuple
 
 from cadence.engines.base import Delta, EngineError, InvalidRequestError, Usage
+from cadence.engines.checks import summary
 from cadence.engines.trt_params import finish_reason
 
 log = logging.getLogger("cadence.engines.trt")
@@ -46,11 +47,6 @@ class Step(NamedTuple):
 #: What a mailbox holds: a step, an error to raise, or ``None`` (aborted: end silently).
 Mail = Step | BaseException | None
 
-
-def summary(exc: BaseException) -> str:
-    """The exception's type and first message line, safe to log (no prompt)."""
-    first = (str(exc).strip().splitlines() or [""])[0][:300]
-    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 @contextlib.contextmanager
@@ -245,6 +241,5 @@ __all__ = [
     "holdback",
     "pump",
     "snapshot",
-    "summary",
     "translated",
 ]

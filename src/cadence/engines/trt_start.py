@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cadence.engines.base import EngineError
+from cadence.engines.checks import summary
 from cadence.engines.hf_tokenizer import HFPromptTokenizer
 from cadence.engines.trt_config import TRTEngineConfig
 from cadence.engines.trt_params import field_names, missing_sampling_fields
-from cadence.engines.trt_request import summary
 
 #: The TensorRT backend's LLM class lives here (TensorRT-LLM 1.x).
 ENGINE_MODULE = "tensorrt_llm._tensorrt_engine"

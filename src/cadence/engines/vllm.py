@@ -32,6 +32,7 @@ from typing import Any
 from vllm.v1.engine.async_llm import AsyncLLM
 
 from cadence.engines.base import Delta, EngineError, GenerationRequest, InvalidRequestError
+from cadence.engines.checks import summary
 from cadence.engines.hf_tokenizer import HFPromptTokenizer
 from cadence.engines.vllm_cache import CacheResetStats, PrefixCacheJanitor
 from cadence.engines.vllm_config import VLLMEngineConfig
@@ -39,7 +40,7 @@ from cadence.engines.vllm_params import engine_args, to_vllm_sampling
 from cadence.engines.vllm_procs import ProcessWatch
 from cadence.engines.vllm_quant import Quantization, detect_quantization
 from cadence.engines.vllm_request import Phase, RequestEntry, abort_in_vllm, submit
-from cadence.engines.vllm_start import create_llm, load_tokenizer, on_gpu, summary, translated
+from cadence.engines.vllm_start import create_llm, load_tokenizer, on_gpu, translated
 
 log = logging.getLogger("cadence.engines.vllm")
 

@@ -15,6 +15,7 @@ from vllm.engine.arg_utils import AsyncEngineArgs
 from vllm.sampling_params import RequestOutputKind
 
 from cadence.engines.base import FinishReason, InvalidRequestError, SamplingParams
+from cadence.engines.checks import check_sampling
 from cadence.engines.vllm_config import VLLMEngineConfig
 from cadence.engines.vllm_quant import Quantization, resolve_dtype
 
@@ -23,30 +24,6 @@ from cadence.engines.vllm_quant import Quantization, resolve_dtype
 #: ``abort`` and ``error`` are not finishes: the engine handles them.
 FINISH_REASONS: dict[str, FinishReason] = {"stop": "stop", "length": "length", "repetition": "stop"}
 
-
-def check_sampling(params: SamplingParams) -> None:
-    """Reject settings vLLM cannot honour, naming every bad field.
-
-    vLLM validates too; this gives the same :class:`InvalidRequestError`
-    wording as the ``hf`` engine before any work is queued.
-
-    Raises:
-        InvalidRequestError: naming every bad field.
-    """
-    checks = (
-        (params.temperature < 0, "temperature must be >= 0"),
-        (not 0 < params.top_p <= 1, "top_p must be in (0, 1]"),
-        (params.top_k < 0, "top_k must be >= 0"),
-        (not 0 <= params.min_p <= 1, "min_p must be in [0, 1]"),
-        (params.repetition_penalty <= 0, "repetition_penalty must be > 0"),
-        (not -2 <= params.presence_penalty <= 2, "presence_penalty must be in [-2, 2]"),
-        (not -2 <= params.frequency_penalty <= 2, "frequency_penalty must be in [-2, 2]"),
-        (params.max_tokens < 1, "max_tokens must be >= 1"),
-        (any(not stop for stop in params.stop), "stop strings must not be empty"),
-    )
-    problems = [message for bad, message in checks if bad]
-    if problems:
-        raise InvalidRequestError("invalid sampling parameters: " + "; ".join(problems))
 
 
 def to_vllm_sampling(params: SamplingParams, stop_token_ids: Collection[int]) -> VLLMSamplingParams:
@@ -135,7 +112,6 @@ def finish_reason(vllm_reason: str | None) -> FinishReason | None:
 __all__ = [
     "FINISH_REASONS",
     "apply_attention_backend",
-    "check_sampling",
     "engine_args",
     "finish_reason",
     "to_vllm_sampling",

@@ -17,8 +17,9 @@ from typing import Any
 from vllm.renderers.inputs.preprocess import parse_model_prompt
 
 from cadence.engines.base import Delta, EngineError, GenerationRequest, InvalidRequestError, Usage
+from cadence.engines.checks import summary
 from cadence.engines.vllm_params import finish_reason
-from cadence.engines.vllm_start import summary, translated
+from cadence.engines.vllm_start import translated
 
 log = logging.getLogger("cadence.engines.vllm")
 

@@ -14,14 +14,9 @@ from typing import Any
 from vllm.v1.engine.async_llm import AsyncLLM
 
 from cadence.engines.base import EngineError, InvalidRequestError
+from cadence.engines.checks import summary
 from cadence.engines.hf_tokenizer import HFPromptTokenizer
 from cadence.engines.vllm_config import VLLMEngineConfig
-
-
-def summary(exc: BaseException) -> str:
-    """The exception's type and first message line, safe to log (no prompt)."""
-    first = (str(exc).strip().splitlines() or [""])[0][:300]
-    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 @contextlib.contextmanager
@@ -75,4 +70,4 @@ def on_gpu() -> bool:
     return not current_platform.is_cpu()
 
 
-__all__ = ["create_llm", "load_tokenizer", "on_gpu", "summary", "translated"]
+__all__ = ["create_llm", "load_tokenizer", "on_gpu", "translated"]

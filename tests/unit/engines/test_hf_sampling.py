@@ -8,11 +8,11 @@ import pytest
 import torch
 
 from cadence.engines.base import InvalidRequestError, SamplingParams
+from cadence.engines.checks import check_sampling
 from cadence.engines.hf_sampling import (
     FrequencyPenaltyLogitsProcessor,
     PresencePenaltyLogitsProcessor,
     TokenSampler,
-    check_sampling,
 )
 
 CPU = torch.device("cpu")
