@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cadence.config.env import EnvReader
+from cadence.config.gpu_env import load_gpu_split
 from cadence.config.settings import (
     DEFAULT_TOOL_HISTORY_TOKENS,
     ChatSettings,
@@ -89,7 +90,6 @@ def _sampling(env: EnvReader, max_out: int) -> SamplingParams:
 def _tool(env: EnvReader) -> ToolSettings:
     batch = env.integer("TOOL_MAX_BATCH_SIZE", 0, 0, 1024)
     delay = env.number("TOOL_MAX_DELAY_MS", -1.0, -1.0, 1000.0)
-    gpu_frac = env.number("TOOL_GPU_FRAC", 0.0, 0.0, 1.0)
     return ToolSettings(
         model=env.text("TOOL_MODEL", ""),
         threshold=env.number("TOOL_DECISION_THRESHOLD", 0.66, 0.0, 1.0),
@@ -99,7 +99,6 @@ def _tool(env: EnvReader) -> ToolSettings:
         max_batch_size=batch or None,
         max_delay_ms=None if delay < 0 else delay,
         device=env.text("TOOL_DEVICE", "auto"),
-        gpu_frac=gpu_frac or None,
     )
 
 
@@ -113,6 +112,8 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, str] | Non
     sessions = _sessions(env)
     engine = env.choice("INFERENCE_ENGINE", "hf", ENGINES)
     mode = env.choice("DEPLOY_MODE", "chat", MODES)
+    tool = _tool(env)
+    chat_device = env.text("CHAT_DEVICE", "auto")
     settings = Settings(
         mode=mode,  # type: ignore[arg-type]
         models_dir=env.text("MODELS_DIR", "models"),
@@ -125,7 +126,7 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, str] | Non
             timeout_s=env.number("CHAT_TIMEOUT_S", 60.0, 0.1),
             sampling=_sampling(env, sessions.chat_max_out),
             sanitize_output=env.flag("SANITIZE_OUTPUT", True),
-            device=env.text("CHAT_DEVICE", "auto"),
+            device=chat_device,
             dtype=env.choice("CHAT_DTYPE", "auto", ("auto", "float32", "bfloat16", "float16")),
             max_batch_size=env.integer("HF_MAX_BATCH_SIZE", 8, 1, 256),
             cpu_threads=env.integer("HF_CPU_THREADS", 0, 0, 512) or None,
@@ -137,8 +138,9 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, str] | Non
             tokens_per_second=env.number("ECHO_TOKENS_PER_SECOND", 50.0, 0),
             reply_tokens=env.integer("ECHO_REPLY_TOKENS", 40, 1),
         ),
-        tool=_tool(env),
+        tool=tool,
         telemetry=load_telemetry(env),
+        gpu=load_gpu_split(env, mode, engine, chat_device, tool.device),
     )
     if not settings.server.api_key:
         env.problem("TEXT_API_KEY is not set: the server refuses to start without an API key")

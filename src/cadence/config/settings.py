@@ -11,6 +11,11 @@ from cadence.engines.base import SamplingParams
 #: is trained with this budget (cadence.tools.config.DEFAULT_HISTORY_TOKENS).
 DEFAULT_TOOL_HISTORY_TOKENS = 64
 
+#: GPU memory fractions (the brief's): a model alone on its GPU; chat and tool sharing one.
+ALONE_FRAC = 0.9
+SHARED_CHAT_FRAC = 0.7
+SHARED_TOOL_FRAC = 0.2
+
 EngineName = Literal["hf", "vllm", "trt", "echo"]
 DeployMode = Literal["chat", "tool", "both"]
 
@@ -104,7 +109,15 @@ class ToolSettings:
     max_batch_size: int | None = None
     max_delay_ms: float | None = None
     device: str = "auto"
-    gpu_frac: float | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GpuSplit:
+    """``CHAT_GPU_FRAC``/``TOOL_GPU_FRAC`` (validated) and whether both models share a GPU."""
+
+    chat_frac: float = ALONE_FRAC
+    tool_frac: float = ALONE_FRAC
+    shared: bool = False
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -146,6 +159,7 @@ class Settings:
     echo: EchoSettings = EchoSettings()
     tool: ToolSettings = ToolSettings()
     telemetry: TelemetrySettings = TelemetrySettings()
+    gpu: GpuSplit = GpuSplit()
 
     @property
     def has_chat(self) -> bool:
@@ -157,13 +171,33 @@ class Settings:
         """Whether a tool model is deployed."""
         return self.mode in ("tool", "both")
 
+    @property
+    def tool_process_gpu_frac(self) -> float | None:
+        """The cap on this process's GPU memory when it runs the tool model, else ``None``.
+
+        vLLM and TensorRT-LLM run the chat model in worker processes, so the
+        server process holds the tool model only: ``TOOL_GPU_FRAC``. The
+        ``hf`` engine runs in the server process: sharing the GPU, the cap is
+        the sum of both fractions; on another GPU, none.
+        """
+        if not self.has_tool or self.tool.device.strip().lower() == "cpu":
+            return None
+        chat_here = self.has_chat and self.chat.engine == "hf" and self.chat.device.strip().lower() != "cpu"
+        if not chat_here:
+            return self.gpu.tool_frac
+        return min(1.0, self.gpu.chat_frac + self.gpu.tool_frac) if self.gpu.shared else None
+
 
 __all__ = [
+    "ALONE_FRAC",
     "DEFAULT_TOOL_HISTORY_TOKENS",
+    "SHARED_CHAT_FRAC",
+    "SHARED_TOOL_FRAC",
     "ChatSettings",
     "DeployMode",
     "EchoSettings",
     "EngineName",
+    "GpuSplit",
     "LimitSettings",
     "ServerSettings",
     "SessionSettings",

@@ -6,6 +6,8 @@ selected, inside the builder functions below.
 
 from __future__ import annotations
 
+import dataclasses
+
 from cadence.config.model_paths import ModelNotPreparedError, model_path
 from cadence.config.settings import Settings
 from cadence.engines.base import ChatEngine
@@ -74,7 +76,8 @@ def _build_vllm(settings: Settings) -> ChatEngine:
         config = vllm_config_from_env(os.environ, default_chat_model(settings))
     except ValueError as exc:
         raise EngineUnavailableError(str(exc)) from None
-    return VLLMEngine(config)
+    # CHAT_GPU_FRAC as validated with the tool's share (its default depends on DEPLOY_MODE).
+    return VLLMEngine(dataclasses.replace(config, gpu_memory_utilization=settings.gpu.chat_frac))
 
 
 def _build_trt(settings: Settings) -> ChatEngine:
@@ -99,6 +102,9 @@ def _build_trt(settings: Settings) -> ChatEngine:
         config = trt_config_from_env(os.environ, model)
     except ValueError as exc:
         raise EngineUnavailableError(str(exc)) from None
+    if not os.environ.get("TRT_KV_FREE_GPU_FRAC", "").strip():
+        # TRT_KV_FREE_GPU_FRAC defaults to CHAT_GPU_FRAC as validated (its default depends on DEPLOY_MODE).
+        config = dataclasses.replace(config, kv_free_gpu_frac=settings.gpu.chat_frac)
     return TRTEngine(config)
 
 

@@ -30,18 +30,22 @@ def tool_model_path(settings: Settings) -> str:
 def build_tool_classifier(settings: Settings) -> ToolClassifier:
     """The classifier ``DEPLOY_MODE`` tool/both needs, not yet started.
 
-    ``TOOL_GPU_FRAC`` caps this process's share of GPU memory (it applies to
-    everything in the process that allocates through torch).
+    On a GPU, this process's share of GPU memory is capped
+    (:attr:`~cadence.config.settings.Settings.tool_process_gpu_frac`:
+    ``TOOL_GPU_FRAC``, plus ``CHAT_GPU_FRAC`` when the ``hf`` chat engine
+    shares the process and the GPU); the cap applies to everything in the
+    process that allocates through torch.
 
     Raises:
         ToolUnavailableError: no model.
     """
     tool = settings.tool
-    if tool.gpu_frac is not None and tool.device != "cpu":
+    cap = settings.tool_process_gpu_frac
+    if cap is not None:
         import torch
 
         if torch.cuda.is_available():
-            torch.cuda.set_per_process_memory_fraction(tool.gpu_frac)
+            torch.cuda.set_per_process_memory_fraction(cap)
     config = ToolConfig(
         model=tool_model_path(settings),
         threshold=tool.threshold,
