@@ -23,7 +23,7 @@ from cadence.config.settings import (
     ToolSettings,
 )
 from cadence.config.telemetry_env import load_telemetry
-from cadence.engines.base import SamplingParams
+from cadence.generation import SamplingParams
 
 ENGINES: tuple[EngineName, ...] = ("hf", "vllm", "trt", "echo")
 MODES: tuple[DeployMode, ...] = ("chat", "tool", "both")

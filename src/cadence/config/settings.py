@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-from cadence.engines.base import SamplingParams
+from cadence.generation import SamplingParams
 
 #: Tokens of earlier user turns the tool classifier reads; the default model
 #: is trained with this budget (cadence.tools.config.DEFAULT_HISTORY_TOKENS).

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from cadence.engines.base import ChatMessage, InvalidRequestError, PromptTokenizer
+from cadence.generation import ChatMessage, InvalidRequestError, PromptTokenizer
 from cadence.protocol.codes import ErrorCode
 from cadence.protocol.errors import ProtocolError
 from cadence.session.history import drop_oldest_exchanges

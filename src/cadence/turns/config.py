@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from cadence.config.settings import DeployMode, LimitSettings, SessionSettings
-from cadence.engines.base import SamplingParams
+from cadence.generation import SamplingParams
 from cadence.protocol.frames import Sampling
 from cadence.protocol.validate import PayloadLimits
 from cadence.turns.filters import FilterFactory, Markers, Passthrough

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from typing import Literal
 
-from cadence.engines.base import Delta
+from cadence.generation import Delta
 from cadence.protocol import encode
 from cadence.protocol.codes import ABUSE_ERRORS, CancelReason, CloseCode, ErrorCode
 from cadence.protocol.errors import ProtocolError

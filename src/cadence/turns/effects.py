@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from cadence.engines.base import SamplingParams
+from cadence.generation import SamplingParams
 from cadence.protocol.codes import CloseCode
 
 

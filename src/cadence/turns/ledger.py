@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from cadence.engines.base import Delta, Usage
+from cadence.generation import Delta, Usage
 from cadence.protocol import encode
 from cadence.protocol.codes import CancelReason, ErrorCode
 from cadence.session.history import trim_history
