@@ -98,21 +98,21 @@ def differences(found: Mapping[str, Any], expected: Mapping[str, Any]) -> list[s
     ]
 
 
-def read_metadata(folder: Path) -> dict[str, Any]:
-    """The metadata of ``folder``.
+def read_metadata(folder: Path, filename: str = FILENAME) -> dict[str, Any]:
+    """The metadata file ``filename`` of ``folder``.
 
     Raises:
         MetadataError: the file is missing or is not a JSON object.
     """
-    path = folder / FILENAME
+    path = folder / filename
     if not path.is_file():
-        raise MetadataError(folder, [f"no {FILENAME} in it (an interrupted build, or not made by this script)"])
+        raise MetadataError(folder, [f"no {filename} in it (interrupted, or not made by this script)"])
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise MetadataError(folder, [f"{FILENAME} is unreadable: {exc}"]) from None
+        raise MetadataError(folder, [f"{filename} is unreadable: {exc}"]) from None
     if not isinstance(data, dict):
-        raise MetadataError(folder, [f"{FILENAME} is not a JSON object"])
+        raise MetadataError(folder, [f"{filename} is not a JSON object"])
     return data
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from trtprep.commands import describe
@@ -25,6 +26,8 @@ KINDS = {
 }
 
 Run = Callable[..., Any]
+#: Writes a step's metadata into its folder.
+MetadataWriter = Callable[[Path, Any], None]
 
 
 class StepError(Exception):
@@ -53,19 +56,23 @@ def render(plan: Plan, req: Request, dry_run: bool) -> list[str]:
     ]
     if plan.serve is not None:
         lines.append(f"  output:       {plan.serve[0]}={plan.serve[1]}")
-    if plan.steps:
-        lines.append("steps:")
-    for number, step in enumerate(plan.steps, 1):
+    return lines + step_lines(plan.steps, plan.notes)
+
+
+def step_lines(steps: Sequence[Step], notes: Sequence[str]) -> list[str]:
+    """The numbered steps, each with its command, then the notes."""
+    lines = ["steps:"] if steps else []
+    for number, step in enumerate(steps, 1):
         lines.append(f"  {number}. {step.title}")
         if step.argv:
             lines.append(f"     $ {describe(step.argv)}")
-    if plan.notes:
+    if notes:
         lines.append("notes:")
-        lines.extend(f"  - {note}" for note in plan.notes)
+        lines.extend(f"  - {note}" for note in notes)
     return lines
 
 
-def _do(step: Step, log: TextIO, run: Run) -> None:
+def _do(step: Step, log: TextIO, run: Run, write: MetadataWriter) -> None:
     if step.argv:
         print(f"+ {describe(step.argv)}", file=log, flush=True)
         done = run(list(step.argv), stdout=log, check=False)
@@ -76,13 +83,21 @@ def _do(step: Step, log: TextIO, run: Run) -> None:
     elif step.action == "remove" and step.path is not None:
         shutil.rmtree(step.path)
     elif step.action == "metadata" and step.path is not None and step.data is not None:
-        write_metadata(step.path, step.data)
+        write(step.path, step.data)
     elif step.action == "rename" and step.path is not None and step.dest is not None:
         step.path.rename(step.dest)
 
 
-def execute(steps: Sequence[Step], log: TextIO, run: Run = subprocess.run) -> None:
-    """Carry out ``steps`` in order, announcing each; stop at the first failure.
+def execute(
+    steps: Sequence[Step],
+    log: TextIO,
+    run: Run = subprocess.run,
+    *,
+    write: MetadataWriter = write_metadata,
+    tag: str = "trt_prepare",
+) -> None:
+    """Carry out ``steps`` in order, announcing each as ``[tag]``; ``write``
+    writes the metadata steps. Stop at the first failure.
 
     Raises:
         StepError: a command exited non-zero, or a file operation failed.
@@ -90,11 +105,11 @@ def execute(steps: Sequence[Step], log: TextIO, run: Run = subprocess.run) -> No
     if any(step.action == "clone" for step in steps) and shutil.which("git") is None:
         raise StepError("git is needed to fetch the quantization scripts (apt-get install git)")
     for number, step in enumerate(steps, 1):
-        print(f"[trt_prepare] step {number}/{len(steps)}: {step.title}", file=log, flush=True)
+        print(f"[{tag}] step {number}/{len(steps)}: {step.title}", file=log, flush=True)
         try:
-            _do(step, log, run)
+            _do(step, log, run, write)
         except OSError as exc:
             raise StepError(f"{step.title} failed: {exc}") from None
 
 
-__all__ = ["KINDS", "StepError", "execute", "render"]
+__all__ = ["KINDS", "MetadataWriter", "StepError", "execute", "render", "step_lines"]

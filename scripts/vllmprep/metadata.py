@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from trtprep.metadata import MetadataError, differences
+from trtprep.metadata import read_metadata as read_metadata_file
 
 from vllmprep.settings import Calibration
 
@@ -57,21 +58,12 @@ def _compared(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def read_metadata(folder: Path) -> dict[str, Any]:
-    """The metadata of ``folder``.
+    """The ``awq_metadata.json`` of ``folder``.
 
     Raises:
         MetadataError: the file is missing or is not a JSON object.
     """
-    path = folder / FILENAME
-    if not path.is_file():
-        raise MetadataError(folder, [f"no {FILENAME} in it (an interrupted export, or not made by this script)"])
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise MetadataError(folder, [f"{FILENAME} is unreadable: {exc}"]) from None
-    if not isinstance(data, dict):
-        raise MetadataError(folder, [f"{FILENAME} is not a JSON object"])
-    return data
+    return read_metadata_file(folder, FILENAME)
 
 
 def validate(folder: Path, expected: Mapping[str, Any]) -> None:

@@ -7,14 +7,14 @@ the result line (``CHAT_MODEL=...``) that ``scripts/lib/vllm_quant.sh`` reads.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
-from trtprep.commands import describe
 from trtprep.plan import Step
-from trtprep.runner import StepError
+from trtprep.runner import StepError, step_lines
+from trtprep.runner import execute as run_steps
 
 from vllmprep.metadata import SCHEME, write_export_files
 from vllmprep.plan import SERVE_ENV, Plan, Request
@@ -46,48 +46,22 @@ def render(plan: Plan, req: Request, dry_run: bool) -> list[str]:
             f"  versions:     {req.versions.describe()}",
         ]
     lines.append(f"  output:       {SERVE_ENV}={plan.serve}")
-    if plan.steps:
-        lines.append("steps:")
-    for number, step in enumerate(plan.steps, 1):
-        lines.append(f"  {number}. {step.title}")
-        if step.argv:
-            lines.append(f"     $ {describe(step.argv)}")
-    if plan.notes:
-        lines.append("notes:")
-        lines.extend(f"  - {note}" for note in plan.notes)
-    return lines
+    return lines + step_lines(plan.steps, plan.notes)
 
 
-def _do(step: Step, log: TextIO, run: Run) -> None:
-    if step.argv:
-        print(f"+ {describe(step.argv)}", file=log, flush=True)
-        done = run(list(step.argv), stdout=log, check=False)
-        if done.returncode != 0:
-            raise StepError(f"{step.title} failed (exit status {done.returncode}): {describe(step.argv)}")
-    elif step.action == "mkdir" and step.path is not None:
-        step.path.mkdir(parents=True, exist_ok=True)
-    elif step.action == "remove" and step.path is not None:
-        shutil.rmtree(step.path)
-    elif step.action == "metadata" and step.path is not None and step.data is not None:
-        if not step.path.is_dir():
-            raise StepError(f"{step.title} failed: llm-compressor wrote no {step.path}")
-        write_export_files(step.path, step.data)
-    elif step.action == "rename" and step.path is not None and step.dest is not None:
-        step.path.rename(step.dest)
+def _write(path: Path, data: Any) -> None:
+    if not path.is_dir():
+        raise StepError(f"writing the export's metadata failed: llm-compressor wrote no {path}")
+    write_export_files(path, data)
 
 
 def execute(steps: Sequence[Step], log: TextIO, run: Run = subprocess.run) -> None:
-    """Carry out ``steps`` in order, announcing each; stop at the first failure.
+    """Carry out ``steps`` in order (:func:`trtprep.runner.execute`).
 
     Raises:
         StepError: a command exited non-zero, or a file operation failed.
     """
-    for number, step in enumerate(steps, 1):
-        print(f"[vllm_quantize] step {number}/{len(steps)}: {step.title}", file=log, flush=True)
-        try:
-            _do(step, log, run)
-        except OSError as exc:
-            raise StepError(f"{step.title} failed: {exc}") from None
+    run_steps(steps, log, run, write=_write, tag="vllm_quantize")
 
 
 __all__ = ["KINDS", "StepError", "execute", "render"]
